@@ -1,0 +1,62 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# fcpmem: wraps kbuild and the test suites. Kbuild lists the objects.
+#
+#   make [KVER=...]      build fcpmem.ko into build/<KVER>/ with W=1
+#   make deps            install every package the project needs (apt)
+#   make demo            boot a VM, load fcpmem, mkfs + mount -o dax, run fio
+#   make check           everything: host build + tests and VM tests, both kernels
+#   make check-host      host half: builds (W=1, both kernels), flushcache tests, lint
+#   make check-vm        VM half: selftests in QEMU on both kernels
+#   make clean
+
+TOP	:= $(CURDIR)
+SHELL	:= /bin/bash
+SOURCES	:= Kbuild $(wildcard $(TOP)/*.c $(TOP)/*.h)
+
+ifeq ($(KVER),)
+KVER	:= $(shell $(TOP)/tools/kver --why)
+endif
+KDIR	?= /lib/modules/$(KVER)/build
+BUILD	:= $(TOP)/build/$(KVER)
+
+.PHONY: all module deps demo check check-host check-vm bench-flush clean help
+
+all: module
+
+# Each kernel gets its own object directory of symlinks to the sources, so
+# builds for 6.1 and 6.12 never share an object file.
+module:
+	@if [ -z "$(KVER)" ] || [ ! -e "$(KDIR)/Makefile" ]; then \
+		echo "fcpmem: no kernel headers for '$(KVER)' ($(KDIR)); run 'make deps' or pass KVER=" >&2; \
+		exit 1; \
+	fi
+	@echo "fcpmem: KVER=$(KVER) KDIR=$(KDIR) -> $(BUILD)/fcpmem.ko"
+	@mkdir -p $(BUILD)
+	@for f in $(notdir $(SOURCES)); do ln -sf $(TOP)/$$f $(BUILD)/$$f; done
+	$(MAKE) -C $(KDIR) M=$(BUILD) W=1 modules
+
+deps:
+	@$(TOP)/tools/deps
+
+demo: deps
+	@$(TOP)/tools/demo
+
+check: deps
+	@$(TOP)/tools/check all
+
+check-host: deps
+	@$(TOP)/tools/check host
+
+check-vm: deps
+	@$(TOP)/tools/check vm
+
+bench-flush: deps
+	$(MAKE) -C $(TOP)/tools/bench-flush run
+
+clean:
+	rm -rf $(TOP)/build
+	-$(MAKE) -C $(TOP)/selftests/host clean
+
+help:
+	@sed -n '3,13p' $(TOP)/Makefile | sed 's/^# \{0,1\}//'

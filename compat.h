@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Every kernel-version difference fcpmem cares about, in one place, so the
+ * driver itself carries no version #if. Supported: Debian's 6.1 and 6.12.
+ */
+#ifndef FCPMEM_COMPAT_H
+#define FCPMEM_COMPAT_H
+
+#include <linux/blkdev.h>
+#include <linux/err.h>
+#include <linux/uaccess.h>
+#include <linux/version.h>
+
+/**
+ * struct fcpmem_queue_cfg - what fcpmem asks of its request queue
+ * @dax: the disk serves DAX (struct pages exist for the whole capacity)
+ */
+struct fcpmem_queue_cfg {
+	bool dax;
+};
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0)
+
+/* 6.9 moved queue setup into queue_limits handed to blk_alloc_disk(). */
+static inline struct gendisk *
+fcpmem_compat_alloc_disk(int node, const struct fcpmem_queue_cfg *cfg)
+{
+	struct queue_limits lim = {
+		.logical_block_size	= SECTOR_SIZE,
+		.physical_block_size	= PAGE_SIZE,
+		.max_hw_sectors		= UINT_MAX,
+		.features		= BLK_FEAT_WRITE_CACHE | BLK_FEAT_FUA |
+					  BLK_FEAT_SYNCHRONOUS |
+					  BLK_FEAT_IO_STAT | BLK_FEAT_NOWAIT,
+	};
+
+	if (cfg->dax)
+		lim.features |= BLK_FEAT_DAX;
+	return blk_alloc_disk(&lim, node);
+}
+
+#else
+
+static inline struct gendisk *
+fcpmem_compat_alloc_disk(int node, const struct fcpmem_queue_cfg *cfg)
+{
+	struct gendisk *disk = blk_alloc_disk(node);
+	struct request_queue *q;
+
+	if (!disk)
+		return ERR_PTR(-ENOMEM);
+	q = disk->queue;
+	blk_queue_logical_block_size(q, SECTOR_SIZE);
+	blk_queue_physical_block_size(q, PAGE_SIZE);
+	blk_queue_max_hw_sectors(q, UINT_MAX);
+	blk_queue_write_cache(q, true, true);
+	blk_queue_flag_set(QUEUE_FLAG_NONROT, q);
+	blk_queue_flag_set(QUEUE_FLAG_IO_STAT, q);
+	blk_queue_flag_set(QUEUE_FLAG_NOWAIT, q);
+	if (cfg->dax)
+		blk_queue_flag_set(QUEUE_FLAG_DAX, q);
+	return disk;
+}
+
+#endif
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+/* 6.12 renamed __copy_user_nocache() and dropped its zerorest argument. */
+static inline unsigned long
+fcpmem_compat_copy_user_nt(void *dst, const void __user *src, size_t size)
+{
+	unsigned long rem;
+
+	stac();
+	rem = copy_to_nontemporal(dst, (__force const void *)src, size);
+	clac();
+	return rem;
+}
+#else
+static inline unsigned long
+fcpmem_compat_copy_user_nt(void *dst, const void __user *src, size_t size)
+{
+	/* __copy_user_nocache() does its own stac()/clac() on 6.1. */
+	return __copy_user_nocache(dst, src, size, 0);
+}
+#endif
+
+#endif /* FCPMEM_COMPAT_H */

@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fcpmem DAX: struct pages for the region, a dax_device bound to the disk,
+ * and the three operations the DAX core asks of a driver.
+ *
+ * Which copy runs where (since Linux 5.17): the DAX core copies regular
+ * DAX file writes itself, with the kernel's _copy_from_iter_flushcache(),
+ * because we set DAXDEV_NOCACHE. Our own fcpmem_copy_from_iter_flushcache()
+ * runs for recovery writes, and our memcpy_flushcache for zeroing and for
+ * every bio.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/dax.h>
+#include <linux/io.h>
+#include <linux/memremap.h>
+#include <linux/mm.h>
+#include <linux/pfn_t.h>
+#include <linux/uio.h>
+
+#include "fcpmem.h"
+#include "flushcache.h"
+
+static long fcpmem_dax_direct_access(struct dax_device *dax_dev,
+				     pgoff_t pgoff, long nr_pages,
+				     enum dax_access_mode mode, void **kaddr,
+				     pfn_t *pfn)
+{
+	struct fcpmem_device *pd = dax_get_private(dax_dev);
+	u64 off = PFN_PHYS(pgoff);
+
+	if (off >= pd->size)
+		return -ERANGE;
+	if (kaddr)
+		*kaddr = pd->virt + off;
+	if (pfn)
+		*pfn = phys_to_pfn_t(pd->phys + off, PFN_DEV | PFN_MAP);
+	/* The DAX core clamps this to what it asked for. */
+	return PHYS_PFN(pd->size - off);
+}
+
+static int fcpmem_dax_zero_page_range(struct dax_device *dax_dev,
+				      pgoff_t pgoff, size_t nr_pages)
+{
+	struct fcpmem_device *pd = dax_get_private(dax_dev);
+	u64 off = PFN_PHYS(pgoff);
+	size_t i;
+
+	if (off >= pd->size || nr_pages > PHYS_PFN(pd->size - off))
+		return -ERANGE;
+	/*
+	 * Through the flushcache copy so no zeroed line sits dirty in the
+	 * cache; the fence makes the zeroes durable before the file system
+	 * records the blocks as initialised.
+	 */
+	for (i = 0; i < nr_pages; i++)
+		fcpmem_memcpy_flushcache(pd->virt + off + PFN_PHYS(i),
+					 page_address(ZERO_PAGE(0)), PAGE_SIZE);
+	fcpmem_fence();
+	return 0;
+}
+
+static size_t fcpmem_dax_recovery_write(struct dax_device *dax_dev,
+					pgoff_t pgoff, void *addr,
+					size_t bytes, struct iov_iter *iter)
+{
+	return fcpmem_copy_from_iter_flushcache(addr, bytes, iter);
+}
+
+static const struct dax_operations fcpmem_dax_ops = {
+	.direct_access		= fcpmem_dax_direct_access,
+	.zero_page_range	= fcpmem_dax_zero_page_range,
+	.recovery_write		= fcpmem_dax_recovery_write,
+};
+
+/* A machine check in a mapped page: let the file system that holds it act. */
+static int fcpmem_dax_memory_failure(struct dev_pagemap *pgmap,
+				     unsigned long pfn, unsigned long nr_pages,
+				     int mf_flags)
+{
+	struct fcpmem_device *pd =
+		container_of(pgmap, struct fcpmem_device, pgmap);
+
+	if (!pd->dax_dev)
+		return -EOPNOTSUPP;
+	return dax_holder_notify_failure(pd->dax_dev,
+					 PFN_PHYS(pfn) - pd->phys,
+					 PFN_PHYS(nr_pages), mf_flags);
+}
+
+static const struct dev_pagemap_ops fcpmem_pagemap_ops = {
+	.memory_failure		= fcpmem_dax_memory_failure,
+};
+
+/**
+ * fcpmem_dax_map() - map the region with struct pages for fs-dax
+ * @pd: the device; @pd->phys and @pd->size hold the claimed region
+ *
+ * Memory hotplug creates struct pages only for whole subsections
+ * (memremap_compat_align(), 2 MiB on x86_64). An unaligned region is served
+ * on its largest aligned part, and @pd->phys/@pd->size shrink to it; the
+ * in-tree driver refuses such a region outright.
+ *
+ * Return: the kernel address of the mapping with @pd->dax set; NULL when
+ * DAX cannot be served on this region (the reason is logged and the caller
+ * maps the region without DAX); or an ERR_PTR.
+ */
+void *fcpmem_dax_map(struct fcpmem_device *pd)
+{
+	struct device *dev = &pd->pdev->dev;
+	unsigned long align = memremap_compat_align();
+	phys_addr_t start = ALIGN(pd->phys, align);
+	phys_addr_t end = ALIGN_DOWN(pd->phys + pd->size, align);
+	void *addr;
+
+	if (!IS_ENABLED(CONFIG_FS_DAX)) {
+		dev_info(dev, "kernel built without CONFIG_FS_DAX: serving without DAX\n");
+		return NULL;
+	}
+	if (end <= start) {
+		dev_warn(dev, "region [mem %pa+%#llx] holds no whole %lu KiB aligned block: serving the whole region without DAX\n",
+			 &pd->phys, pd->size, align >> 10);
+		return NULL;
+	}
+	if (start != pd->phys || end != pd->phys + pd->size) {
+		dev_warn(dev, "region [mem %pa+%#llx] is not %lu KiB aligned: serving DAX on [mem %pa-%pa) (%llu MiB), %llu KiB at the edges unused; reserve memmap=%lluK!%lluK to use it all, or load with dax=0 to serve the whole region without DAX\n",
+			 &pd->phys, pd->size, align >> 10, &start, &end,
+			 (u64)(end - start) >> 20,
+			 (pd->size - (end - start)) >> 10,
+			 (u64)(end - start) >> 10, (u64)start >> 10);
+	}
+
+	pd->pgmap.range.start = start;
+	pd->pgmap.range.end = end - 1;
+	pd->pgmap.nr_range = 1;
+	pd->pgmap.type = MEMORY_DEVICE_FS_DAX;
+	pd->pgmap.ops = &fcpmem_pagemap_ops;
+	pd->pgmap.owner = pd;
+	addr = memremap_pages(&pd->pgmap, dev_to_node(dev));
+	if (IS_ERR(addr)) {
+		dev_warn(dev, "cannot create struct pages for [mem %pa-%pa): %ld; serving without DAX\n",
+			 &start, &end, PTR_ERR(addr));
+		memset(&pd->pgmap, 0, sizeof(pd->pgmap));
+		return NULL;
+	}
+	pd->phys = start;
+	pd->size = end - start;
+	pd->dax = true;
+	return addr;
+}
+
+/**
+ * fcpmem_dax_unmap() - undo fcpmem_dax_map()
+ * @pd: a device whose map succeeded with DAX
+ *
+ * Waits for every page reference to drop; the module reference held by a
+ * mounted file system keeps us from getting here while pages are in use.
+ */
+void fcpmem_dax_unmap(struct fcpmem_device *pd)
+{
+	memunmap_pages(&pd->pgmap);
+}
+
+/**
+ * fcpmem_dax_attach() - create the dax_device and bind it to the disk
+ * @pd: a device with DAX mapped and its gendisk allocated but not added
+ *
+ * Return: 0 or a negative errno.
+ */
+int fcpmem_dax_attach(struct fcpmem_device *pd)
+{
+	struct dax_device *dax_dev;
+	int ret;
+
+	dax_dev = alloc_dax(pd, &fcpmem_dax_ops);
+	if (IS_ERR(dax_dev))
+		return PTR_ERR(dax_dev);
+	/* File writes through the DAX core must not leave dirty lines. */
+	set_dax_nocache(dax_dev);
+	/* DAX reads must survive poison: machine-check-safe copies. */
+	set_dax_nomc(dax_dev);
+	/* No flush is needed beyond the CPU's: MAP_SYNC is allowed. */
+	set_dax_synchronous(dax_dev);
+	ret = dax_add_host(dax_dev, pd->disk);
+	if (ret)
+		goto out_put_dax;
+	/*
+	 * mmap stores are ordinary cached stores: fsync must write their
+	 * lines back, which the DAX core does only when told there is a
+	 * write cache.
+	 */
+	dax_write_cache(dax_dev, true);
+	pd->dax_dev = dax_dev;
+	return 0;
+
+out_put_dax:
+	kill_dax(dax_dev);
+	put_dax(dax_dev);
+	return ret;
+}
+
+/**
+ * fcpmem_dax_detach() - undo fcpmem_dax_attach()
+ * @pd: a device with an attached dax_device
+ */
+void fcpmem_dax_detach(struct fcpmem_device *pd)
+{
+	dax_remove_host(pd->disk);
+	kill_dax(pd->dax_dev);
+	put_dax(pd->dax_dev);
+	pd->dax_dev = NULL;
+}

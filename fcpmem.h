@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * fcpmem private header: the per-region device shared by the block path
+ * (pmem_main.c) and the DAX operations (dax_ops.c).
+ */
+#ifndef FCPMEM_H
+#define FCPMEM_H
+
+#include <linux/blkdev.h>
+#include <linux/memremap.h>
+#include <linux/percpu.h>
+#include <linux/platform_device.h>
+#include <linux/types.h>
+
+#define FCPMEM_MAX_REGIONS	16	/* regions= entries and devices */
+
+/* Per-CPU so the bio path never bounces a shared cache line. */
+struct fcpmem_stats {
+	u64 bytes_written;	/* bytes copied in by write bios */
+	u64 bytes_read;		/* bytes copied out by read bios */
+	u64 flushes;		/* REQ_PREFLUSH bios served */
+	u64 fua_writes;		/* REQ_FUA bios served */
+	u64 read_errors;	/* reads failed by a machine check */
+};
+
+struct fcpmem_device {
+	unsigned int id;		/* index into fcpmem_devs[] */
+	phys_addr_t phys;		/* served range start, physical */
+	u64 size;			/* served range size in bytes */
+	void *virt;			/* write-back kernel mapping of it */
+	struct resource *res;		/* our claim in /proc/iomem: the
+					 * whole region, which DAX alignment
+					 * may make larger than what we serve
+					 */
+	struct platform_device *pdev;	/* parent of the disk, devres owner */
+	struct gendisk *disk;
+	struct fcpmem_stats __percpu *stats;
+	char res_name[32];		/* "fcpmem:<disk name>", for iomem */
+
+	/* DAX state, owned by dax_ops.c */
+	bool dax;			/* DAX served on this device */
+	struct dax_device *dax_dev;
+	struct dev_pagemap pgmap;	/* struct pages for fs-dax */
+};
+
+/* dax_ops.c */
+void *fcpmem_dax_map(struct fcpmem_device *pd);
+void fcpmem_dax_unmap(struct fcpmem_device *pd);
+int fcpmem_dax_attach(struct fcpmem_device *pd);
+void fcpmem_dax_detach(struct fcpmem_device *pd);
+
+#endif /* FCPMEM_H */

@@ -1,0 +1,733 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fcpmem: a persistent-memory block device, with DAX, on the legacy pmem
+ * regions the kernel reserves for "memmap=nn!ss".
+ *
+ * This file holds the module parameters, region discovery and claiming,
+ * the gendisk and the bio path. The copies live in flushcache_x86.c, DAX in
+ * dax_ops.c, and every kernel-version difference in compat.h.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/bio.h>
+#include <linux/blkdev.h>
+#include <linux/ctype.h>
+#include <linux/highmem.h>
+#include <linux/io.h>
+#include <linux/ioport.h>
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/platform_device.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include "compat.h"
+#include "fcpmem.h"
+#include "flushcache.h"
+
+/* A physical range, [start, start + size). */
+struct fcpmem_range {
+	phys_addr_t start;
+	u64 size;
+};
+
+/* regions= as parsed at load; empty means "every legacy region". */
+static struct fcpmem_range fcpmem_param_ranges[FCPMEM_MAX_REGIONS];
+static unsigned int fcpmem_param_nr_ranges;
+static char fcpmem_param_regions_str[256];
+
+static char fcpmem_param_prefix[16] = "pmem";
+static char fcpmem_param_copy[16];
+static bool fcpmem_param_dax = true;
+
+static struct fcpmem_device *fcpmem_devs[FCPMEM_MAX_REGIONS];
+static unsigned int fcpmem_nr_devs;
+
+/*
+ * regions=size@start[,size@start...]: checked for syntax, zero sizes,
+ * alignment and overlap here, so a bad value fails insmod before anything
+ * is touched. Whether the range really is reserved pmem is checked at init.
+ */
+static int fcpmem_regions_set(const char *val, const struct kernel_param *kp)
+{
+	struct fcpmem_range ranges[FCPMEM_MAX_REGIONS];
+	unsigned int nr = 0, i, j;
+	char *buf, *cur, *tok;
+	int ret = 0;
+
+	if (strlen(val) >= sizeof(fcpmem_param_regions_str)) {
+		pr_err("regions=: value longer than %zu characters\n",
+		       sizeof(fcpmem_param_regions_str) - 1);
+		return -EINVAL;
+	}
+	buf = kstrdup(val, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+
+	cur = strim(buf);
+	while ((tok = strsep(&cur, ",")) != NULL) {
+		char *p = strim(tok), *end;
+		u64 size, start;
+
+		if (!*p)
+			continue;
+		if (nr == FCPMEM_MAX_REGIONS) {
+			pr_err("regions=: at most %d regions\n",
+			       FCPMEM_MAX_REGIONS);
+			ret = -EINVAL;
+			goto out;
+		}
+		size = memparse(p, &end);
+		if (end == p || *end != '@') {
+			pr_err("regions=: '%s' is not size@start (e.g. 256M@1G)\n",
+			       p);
+			ret = -EINVAL;
+			goto out;
+		}
+		p = end + 1;
+		start = memparse(p, &end);
+		if (end == p || *end) {
+			pr_err("regions=: bad start address in '%s' (e.g. 256M@1G)\n",
+			       tok);
+			ret = -EINVAL;
+			goto out;
+		}
+		if (!size) {
+			pr_err("regions=: '%s' has zero size\n", tok);
+			ret = -EINVAL;
+			goto out;
+		}
+		if (!IS_ALIGNED(start, PAGE_SIZE) ||
+		    !IS_ALIGNED(size, PAGE_SIZE)) {
+			pr_err("regions=: '%s' is not aligned to %lu bytes in start and size\n",
+			       tok, PAGE_SIZE);
+			ret = -EINVAL;
+			goto out;
+		}
+		if (start + size < start) {
+			pr_err("regions=: '%s' wraps around the address space\n",
+			       tok);
+			ret = -EINVAL;
+			goto out;
+		}
+		ranges[nr].start = start;
+		ranges[nr].size = size;
+		nr++;
+	}
+
+	for (i = 0; i < nr; i++) {
+		for (j = i + 1; j < nr; j++) {
+			if (ranges[i].start < ranges[j].start + ranges[j].size &&
+			    ranges[j].start < ranges[i].start + ranges[i].size) {
+				pr_err("regions=: entries %u and %u overlap\n",
+				       i + 1, j + 1);
+				ret = -EINVAL;
+				goto out;
+			}
+		}
+	}
+
+	memcpy(fcpmem_param_ranges, ranges, nr * sizeof(ranges[0]));
+	fcpmem_param_nr_ranges = nr;
+	strscpy(fcpmem_param_regions_str, val,
+		sizeof(fcpmem_param_regions_str));
+out:
+	kfree(buf);
+	return ret;
+}
+
+static int fcpmem_regions_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n", fcpmem_param_regions_str);
+}
+
+static const struct kernel_param_ops fcpmem_regions_ops = {
+	.set = fcpmem_regions_set,
+	.get = fcpmem_regions_get,
+};
+module_param_cb(regions, &fcpmem_regions_ops, NULL, 0444);
+MODULE_PARM_DESC(regions,
+		 "Physical ranges to serve, size@start[,size@start...] with K/M/G suffixes, each inside a memmap=nn!ss reservation and 4 KiB aligned (default: empty, every legacy pmem region)");
+
+/* The disk name prefix becomes a /dev name: keep it to [a-z0-9_]. */
+static int fcpmem_prefix_set(const char *val, const struct kernel_param *kp)
+{
+	size_t len = strcspn(val, "\n");
+	size_t i;
+
+	if (!len || len >= sizeof(fcpmem_param_prefix) - 3) {
+		pr_err("name=: must be 1 to %zu characters\n",
+		       sizeof(fcpmem_param_prefix) - 4);
+		return -EINVAL;
+	}
+	for (i = 0; i < len; i++) {
+		if (!islower(val[i]) && !isdigit(val[i]) && val[i] != '_') {
+			pr_err("name=: '%.*s' may only hold a-z, 0-9 and _\n",
+			       (int)len, val);
+			return -EINVAL;
+		}
+	}
+	memcpy(fcpmem_param_prefix, val, len);
+	fcpmem_param_prefix[len] = '\0';
+	return 0;
+}
+
+static const struct kernel_param_ops fcpmem_prefix_ops = {
+	.set = fcpmem_prefix_set,
+	.get = param_get_string,
+};
+
+static struct kparam_string fcpmem_prefix_kps = {
+	.maxlen = sizeof(fcpmem_param_prefix),
+	.string = fcpmem_param_prefix,
+};
+module_param_cb(name, &fcpmem_prefix_ops, &fcpmem_prefix_kps, 0444);
+MODULE_PARM_DESC(name,
+		 "Disk name prefix: devices are /dev/<name>0, <name>1, ... (default: pmem; a-z, 0-9, _ only, at most 12 characters)");
+
+module_param_string(copy, fcpmem_param_copy, sizeof(fcpmem_param_copy),
+		    0444);
+MODULE_PARM_DESC(copy,
+		 "Force a write copy variant: movnti, avx2 or avx512 (default: empty, the fastest this CPU supports)");
+
+module_param_named(dax, fcpmem_param_dax, bool, 0444);
+MODULE_PARM_DESC(dax,
+		 "Serve DAX (mount -o dax, MAP_SYNC) on each device (default: 1; 0 serves plain block I/O only)");
+
+/*
+ * The nvdimm-style flush. The store fence makes every earlier non-temporal
+ * store and cache-line write-back globally visible, which on x86 means it
+ * has reached the memory controller's persistence domain (ADR). A platform
+ * with flush-hint addresses would write them here, after the fence, and
+ * fence again; a memmap region has none, the memory controller is the end
+ * of the line.
+ */
+static void fcpmem_flush(struct fcpmem_device *pd)
+{
+	fcpmem_fence();
+}
+
+static void fcpmem_write_pmem(void *pmem_addr, const void *buf,
+			      unsigned int len)
+{
+	fcpmem_memcpy_flushcache(pmem_addr, buf, len);
+}
+
+/* Returns 0, or -EIO when a machine check hit the pmem source. */
+static int fcpmem_read_pmem(void *buf, const void *pmem_addr,
+			    unsigned int len)
+{
+	if (copy_mc_to_kernel(buf, pmem_addr, len))
+		return -EIO;
+	return 0;
+}
+
+static void fcpmem_submit_bio(struct bio *bio)
+{
+	struct fcpmem_device *pd = bio->bi_bdev->bd_disk->private_data;
+	struct fcpmem_stats *stats;
+	blk_status_t status = BLK_STS_OK;
+	bool write = op_is_write(bio_op(bio));
+	unsigned long start = 0;
+	struct bvec_iter iter;
+	struct bio_vec bvec;
+	u64 off, bytes = 0;
+	bool acct;
+
+	switch (bio_op(bio)) {
+	case REQ_OP_READ:
+	case REQ_OP_WRITE:
+		break;
+	default:
+		bio->bi_status = BLK_STS_NOTSUPP;
+		bio_endio(bio);
+		return;
+	}
+
+	/*
+	 * The block layer already fails bios past the capacity; check again
+	 * so that no path can ever make us copy outside the region.
+	 */
+	off = (u64)bio->bi_iter.bi_sector << SECTOR_SHIFT;
+	if (off > pd->size || bio->bi_iter.bi_size > pd->size - off) {
+		bio_io_error(bio);
+		return;
+	}
+
+	/* Flush before the data: earlier completed writes become durable. */
+	if (bio->bi_opf & REQ_PREFLUSH) {
+		fcpmem_flush(pd);
+		this_cpu_inc(pd->stats->flushes);
+	}
+
+	acct = bio->bi_iter.bi_size && blk_queue_io_stat(pd->disk->queue);
+	if (acct)
+		start = bio_start_io_acct(bio);
+
+	/*
+	 * Multi-page bvecs are physically contiguous and, with no highmem on
+	 * x86_64, contiguous in the direct map too: one copy per bvec keeps
+	 * large bios in the copy routine's fast loop.
+	 */
+	bio_for_each_bvec(bvec, bio, iter) {
+		void *mem = bvec_virt(&bvec);
+
+		if (write) {
+			fcpmem_write_pmem(pd->virt + off, mem, bvec.bv_len);
+		} else if (fcpmem_read_pmem(mem, pd->virt + off,
+					    bvec.bv_len)) {
+			this_cpu_inc(pd->stats->read_errors);
+			status = BLK_STS_IOERR;
+			break;
+		}
+		off += bvec.bv_len;
+		bytes += bvec.bv_len;
+	}
+
+	/* FUA after the data: this bio's own writes are durable on return. */
+	if (write && (bio->bi_opf & REQ_FUA)) {
+		fcpmem_flush(pd);
+		this_cpu_inc(pd->stats->fua_writes);
+	}
+
+	stats = get_cpu_ptr(pd->stats);
+	if (write)
+		stats->bytes_written += bytes;
+	else
+		stats->bytes_read += bytes;
+	put_cpu_ptr(pd->stats);
+
+	if (acct)
+		bio_end_io_acct(bio, start);
+	bio->bi_status = status;
+	bio_endio(bio);
+}
+
+static const struct block_device_operations fcpmem_fops = {
+	.owner		= THIS_MODULE,
+	.submit_bio	= fcpmem_submit_bio,
+};
+
+/* sysfs: /sys/block/<disk>/fcpmem/ */
+
+static struct fcpmem_device *fcpmem_dev_of(struct device *dev)
+{
+	return dev_to_disk(dev)->private_data;
+}
+
+static u64 fcpmem_stat_sum(struct fcpmem_device *pd, size_t field)
+{
+	u64 sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += *(u64 *)((char *)per_cpu_ptr(pd->stats, cpu) + field);
+	return sum;
+}
+
+#define FCPMEM_STAT_ATTR(field)						\
+static ssize_t field##_show(struct device *dev,				\
+			    struct device_attribute *attr, char *buf)	\
+{									\
+	return sysfs_emit(buf, "%llu\n",				\
+			  fcpmem_stat_sum(fcpmem_dev_of(dev),		\
+				offsetof(struct fcpmem_stats, field)));	\
+}									\
+static DEVICE_ATTR_RO(field)
+
+FCPMEM_STAT_ATTR(bytes_written);
+FCPMEM_STAT_ATTR(bytes_read);
+FCPMEM_STAT_ATTR(flushes);
+FCPMEM_STAT_ATTR(fua_writes);
+FCPMEM_STAT_ATTR(read_errors);
+
+static ssize_t copy_variant_show(struct device *dev,
+				 struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%s %s\n", fcpmem_flushcache_variant(),
+			  fcpmem_flushcache_wb_insn());
+}
+static DEVICE_ATTR_RO(copy_variant);
+
+static ssize_t region_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	struct fcpmem_device *pd = fcpmem_dev_of(dev);
+
+	return sysfs_emit(buf, "%#llx-%#llx\n", (u64)pd->phys,
+			  (u64)pd->phys + pd->size - 1);
+}
+static DEVICE_ATTR_RO(region);
+
+static ssize_t dax_show(struct device *dev, struct device_attribute *attr,
+			char *buf)
+{
+	return sysfs_emit(buf, "%d\n", fcpmem_dev_of(dev)->dax);
+}
+static DEVICE_ATTR_RO(dax);
+
+static struct attribute *fcpmem_attrs[] = {
+	&dev_attr_bytes_written.attr,
+	&dev_attr_bytes_read.attr,
+	&dev_attr_flushes.attr,
+	&dev_attr_fua_writes.attr,
+	&dev_attr_read_errors.attr,
+	&dev_attr_copy_variant.attr,
+	&dev_attr_region.attr,
+	&dev_attr_dax.attr,
+	NULL,
+};
+
+static const struct attribute_group fcpmem_attr_group = {
+	.name	= "fcpmem",
+	.attrs	= fcpmem_attrs,
+};
+
+static const struct attribute_group *fcpmem_attr_groups[] = {
+	&fcpmem_attr_group,
+	NULL,
+};
+
+/* Region discovery */
+
+struct fcpmem_walk {
+	struct fcpmem_range *ranges;
+	unsigned int nr;
+	unsigned int max;
+	u64 covered;
+};
+
+static int fcpmem_collect_legacy(struct resource *res, void *arg)
+{
+	struct fcpmem_walk *w = arg;
+	phys_addr_t start = ALIGN(res->start, PAGE_SIZE);
+	phys_addr_t end = ALIGN_DOWN(res->end + 1, PAGE_SIZE);
+
+	if (end <= start) {
+		pr_warn("legacy pmem %pR is smaller than a page, skipped\n",
+			res);
+		return 0;
+	}
+	if (start != res->start || end != res->end + 1)
+		pr_warn("legacy pmem %pR is not page aligned, serving [%pa-%pa)\n",
+			res, &start, &end);
+	if (w->nr == w->max) {
+		pr_warn("more than %u legacy pmem regions, %pR and above skipped\n",
+			w->max, res);
+		return 1;
+	}
+	w->ranges[w->nr].start = start;
+	w->ranges[w->nr].size = end - start;
+	w->nr++;
+	return 0;
+}
+
+static int fcpmem_count_cover(struct resource *res, void *arg)
+{
+	struct fcpmem_walk *w = arg;
+
+	/* The walk hands us each top-level match clipped to the query. */
+	w->covered += resource_size(res);
+	return 0;
+}
+
+/* True when [start, start + size) lies wholly inside legacy pmem. */
+static bool fcpmem_range_is_legacy_pmem(phys_addr_t start, u64 size)
+{
+	struct fcpmem_walk w = { };
+
+	walk_iomem_res_desc(IORES_DESC_PERSISTENT_MEMORY_LEGACY,
+			    IORESOURCE_MEM, start, start + size - 1, &w,
+			    fcpmem_count_cover);
+	return w.covered == size;
+}
+
+static int fcpmem_report_busy(struct resource *res, void *arg)
+{
+	const struct fcpmem_range *r = arg;
+
+	pr_err("region [mem %#llx-%#llx] is busy: %pR is already claimed by another driver (see /proc/iomem; the in-tree nd_pmem shows as namespaceN.M)\n",
+	       (u64)r->start, (u64)(r->start + r->size - 1), res);
+	return 1;
+}
+
+/*
+ * Tell the user who holds the region and how to get it back. The in-tree
+ * nd_e820 + nd_pmem pair is the usual owner: udev loads it for every
+ * memmap=nn!ss region on a normal boot.
+ */
+static void fcpmem_explain_busy(const struct fcpmem_range *r)
+{
+	walk_iomem_res_desc(IORES_DESC_NONE, IORESOURCE_MEM | IORESOURCE_BUSY,
+			    r->start, r->start + r->size - 1, (void *)r,
+			    fcpmem_report_busy);
+	pr_err("to hand it to fcpmem, unload the in-tree driver (modprobe -r nd_pmem nd_e820) or boot with modprobe.blacklist=nd_e820\n");
+}
+
+/* Devices */
+
+static int fcpmem_pick_name(struct gendisk *disk, unsigned int *next)
+{
+	struct device *other;
+
+	/*
+	 * The in-tree driver may already own /dev/pmem0 on another region:
+	 * a duplicate sysfs name would be a loud failure in add_disk(), so
+	 * take the first free index instead. blk_alloc_disk() has set the
+	 * block class on the disk, which is the only handle we have on it.
+	 */
+	for (; *next < 1000; (*next)++) {
+		snprintf(disk->disk_name, DISK_NAME_LEN, "%s%u",
+			 fcpmem_param_prefix, *next);
+		other = class_find_device_by_name(disk_to_dev(disk)->class,
+						  disk->disk_name);
+		if (!other) {
+			(*next)++;
+			return 0;
+		}
+		put_device(other);
+	}
+	return -EBUSY;
+}
+
+static int fcpmem_map(struct fcpmem_device *pd)
+{
+	void *addr = NULL;
+
+	if (fcpmem_param_dax) {
+		addr = fcpmem_dax_map(pd);
+		if (IS_ERR(addr))
+			return PTR_ERR(addr);
+	}
+	if (!addr) {
+		/*
+		 * Write-back, like the in-tree driver: the copy routines, not
+		 * the memory type, make writes durable, and reads stay fast.
+		 */
+		addr = memremap(pd->phys, pd->size, MEMREMAP_WB);
+		if (!addr) {
+			dev_err(&pd->pdev->dev,
+				"cannot map [mem %pa+%#llx] write-back\n",
+				&pd->phys, pd->size);
+			return -ENOMEM;
+		}
+	}
+	pd->virt = addr;
+	return 0;
+}
+
+static void fcpmem_unmap(struct fcpmem_device *pd)
+{
+	if (pd->dax)
+		fcpmem_dax_unmap(pd);
+	else
+		memunmap(pd->virt);
+}
+
+static struct fcpmem_device *fcpmem_device_create(unsigned int id,
+						  const struct fcpmem_range *r,
+						  unsigned int *next_name)
+{
+	struct fcpmem_queue_cfg cfg = { };
+	struct fcpmem_device *pd;
+	struct gendisk *disk;
+	int ret;
+
+	pd = kzalloc(sizeof(*pd), GFP_KERNEL);
+	if (!pd)
+		return ERR_PTR(-ENOMEM);
+	pd->id = id;
+	pd->phys = r->start;
+	pd->size = r->size;
+
+	pd->stats = alloc_percpu(struct fcpmem_stats);
+	if (!pd->stats) {
+		ret = -ENOMEM;
+		goto out_free_dev;
+	}
+
+	pd->pdev = platform_device_register_simple(KBUILD_MODNAME, id, NULL, 0);
+	if (IS_ERR(pd->pdev)) {
+		ret = PTR_ERR(pd->pdev);
+		pr_err("region [mem %pa+%#llx]: cannot register platform device: %d\n",
+		       &pd->phys, pd->size, ret);
+		goto out_free_stats;
+	}
+
+	/*
+	 * Claim first, map second: a busy region must fail before we create
+	 * a second mapping of memory some other driver is using.
+	 */
+	snprintf(pd->res_name, sizeof(pd->res_name), KBUILD_MODNAME ".%u", id);
+	pd->res = request_mem_region(pd->phys, pd->size, pd->res_name);
+	if (!pd->res) {
+		struct fcpmem_range busy = { pd->phys, pd->size };
+
+		fcpmem_explain_busy(&busy);
+		ret = -EBUSY;
+		goto out_unregister;
+	}
+
+	ret = fcpmem_map(pd);
+	if (ret)
+		goto out_release_region;
+
+	cfg.dax = pd->dax;
+	disk = fcpmem_compat_alloc_disk(NUMA_NO_NODE, &cfg);
+	if (IS_ERR(disk)) {
+		ret = PTR_ERR(disk);
+		goto out_unmap;
+	}
+	pd->disk = disk;
+	disk->fops = &fcpmem_fops;
+	disk->private_data = pd;
+	set_capacity(disk, pd->size >> SECTOR_SHIFT);
+	ret = fcpmem_pick_name(disk, next_name);
+	if (ret) {
+		dev_err(&pd->pdev->dev, "no free disk name with prefix '%s'\n",
+			fcpmem_param_prefix);
+		goto out_put_disk;
+	}
+
+	if (pd->dax) {
+		ret = fcpmem_dax_attach(pd);
+		if (ret)
+			goto out_put_disk;
+	}
+
+	/* point of no return: the disk is visible once added */
+	ret = device_add_disk(&pd->pdev->dev, disk, fcpmem_attr_groups);
+	if (ret) {
+		dev_err(&pd->pdev->dev, "cannot add disk %s: %d\n",
+			disk->disk_name, ret);
+		goto out_dax_detach;
+	}
+
+	dev_info(&pd->pdev->dev,
+		 "%s: [mem %pa+%#llx] %llu MiB, copy %s/%s, DAX %s\n",
+		 disk->disk_name, &pd->phys, pd->size, pd->size >> 20,
+		 fcpmem_flushcache_variant(), fcpmem_flushcache_wb_insn(),
+		 pd->dax ? "on" : "off");
+	return pd;
+
+out_dax_detach:
+	if (pd->dax)
+		fcpmem_dax_detach(pd);
+out_put_disk:
+	put_disk(disk);
+out_unmap:
+	fcpmem_unmap(pd);
+out_release_region:
+	release_mem_region(pd->res->start, resource_size(pd->res));
+out_unregister:
+	platform_device_unregister(pd->pdev);
+out_free_stats:
+	free_percpu(pd->stats);
+out_free_dev:
+	kfree(pd);
+	return ERR_PTR(ret);
+}
+
+static void fcpmem_device_destroy(struct fcpmem_device *pd)
+{
+	/*
+	 * DAX goes first so no new direct_access can start on a disk that
+	 * is being deleted; the module reference held by every opener
+	 * guarantees nobody has the disk open or mounted by now.
+	 */
+	if (pd->dax)
+		fcpmem_dax_detach(pd);
+	del_gendisk(pd->disk);
+	put_disk(pd->disk);
+	fcpmem_unmap(pd);
+	release_mem_region(pd->res->start, resource_size(pd->res));
+	platform_device_unregister(pd->pdev);
+	free_percpu(pd->stats);
+	kfree(pd);
+}
+
+static unsigned int fcpmem_find_ranges(struct fcpmem_range *ranges)
+{
+	struct fcpmem_walk w = {
+		.ranges = ranges,
+		.max = FCPMEM_MAX_REGIONS,
+	};
+
+	walk_iomem_res_desc(IORES_DESC_PERSISTENT_MEMORY_LEGACY,
+			    IORESOURCE_MEM, 0, -1, &w, fcpmem_collect_legacy);
+	return w.nr;
+}
+
+static int __init fcpmem_init(void)
+{
+	static struct fcpmem_range ranges[FCPMEM_MAX_REGIONS];
+	unsigned int nr, i, next_name = 0;
+	int ret;
+
+	ret = fcpmem_flushcache_init(fcpmem_param_copy);
+	if (ret) {
+		pr_err("copy=%s: %s\n", fcpmem_param_copy,
+		       ret == -EOPNOTSUPP ? "this CPU lacks that variant" :
+		       "unknown variant (movnti, avx2, avx512)");
+		return ret;
+	}
+
+	if (fcpmem_param_nr_ranges) {
+		nr = fcpmem_param_nr_ranges;
+		memcpy(ranges, fcpmem_param_ranges, nr * sizeof(ranges[0]));
+		for (i = 0; i < nr; i++) {
+			if (fcpmem_range_is_legacy_pmem(ranges[i].start,
+							ranges[i].size))
+				continue;
+			pr_err("regions=: [mem %#llx-%#llx] is not inside a legacy pmem region; reserve it with memmap=%lluM!%lluM on the kernel command line (see /proc/iomem)\n",
+			       (u64)ranges[i].start,
+			       (u64)(ranges[i].start + ranges[i].size - 1),
+			       ranges[i].size >> 20, (u64)ranges[i].start >> 20);
+			return -ENODEV;
+		}
+	} else {
+		nr = fcpmem_find_ranges(ranges);
+		if (!nr) {
+			pr_err("no legacy persistent memory found: reserve some with memmap=nn!ss on the kernel command line (e.g. memmap=1G!4G)\n");
+			return -ENODEV;
+		}
+	}
+
+	pr_info("serving %u region%s; DRAM-backed: contents survive reload and warm reboot, not power loss\n",
+		nr, nr == 1 ? "" : "s");
+
+	for (i = 0; i < nr; i++) {
+		struct fcpmem_device *pd;
+
+		pd = fcpmem_device_create(i, &ranges[i], &next_name);
+		if (IS_ERR(pd)) {
+			ret = PTR_ERR(pd);
+			goto out_destroy;
+		}
+		fcpmem_devs[i] = pd;
+		fcpmem_nr_devs = i + 1;
+	}
+	return 0;
+
+out_destroy:
+	while (fcpmem_nr_devs)
+		fcpmem_device_destroy(fcpmem_devs[--fcpmem_nr_devs]);
+	return ret;
+}
+
+static void __exit fcpmem_exit(void)
+{
+	while (fcpmem_nr_devs)
+		fcpmem_device_destroy(fcpmem_devs[--fcpmem_nr_devs]);
+	pr_info("unloaded\n");
+}
+
+module_init(fcpmem_init);
+module_exit(fcpmem_exit);
+
+MODULE_DESCRIPTION("Persistent memory block device with DAX on memmap=nn!ss regions");
+MODULE_AUTHOR("The fcpmem developers");
+/* alloc_dax, walk_iomem_res_desc, copy_mc_to_kernel, ... are GPL-only */
+MODULE_LICENSE("GPL");
