@@ -606,8 +606,9 @@ static struct fcpmem_device *fcpmem_device_create(unsigned int id,
 	}
 
 	dev_info(&pd->pdev->dev,
-		 "%s: [mem %pa+%#llx] %llu MiB, copy %s/%s, DAX %s\n",
-		 disk->disk_name, &pd->phys, pd->size, pd->size >> 20,
+		 "%s: [mem %#llx-%#llx] %llu MiB, copy %s/%s, DAX %s\n",
+		 disk->disk_name, (u64)pd->phys, (u64)pd->phys + pd->size - 1,
+		 pd->size >> 20,
 		 fcpmem_flushcache_variant(), fcpmem_flushcache_wb_insn(),
 		 pd->dax ? "on" : "off");
 	return pd;

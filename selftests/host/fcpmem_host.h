@@ -32,10 +32,15 @@ typedef uint64_t u64;
 #define min_t(type, a, b)	((type)(a) < (type)(b) ? (type)(a) : (type)(b))
 
 #define KBUILD_MODNAME		"fcpmem"
-/* Kernel log lines go to stderr as TAP comments, out of the TAP stream. */
+/*
+ * Kernel log lines go to stderr as TAP comments, out of the TAP stream;
+ * pr_info() can be silenced for loops that re-init (the benchmark).
+ */
+static bool fcpmem_host_quiet;
 #define pr_err(fmt, ...)	fprintf(stderr, "# " pr_fmt(fmt), ##__VA_ARGS__)
 #define pr_warn(fmt, ...)	fprintf(stderr, "# " pr_fmt(fmt), ##__VA_ARGS__)
-#define pr_info(fmt, ...)	fprintf(stderr, "# " pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_info(fmt, ...) \
+	(fcpmem_host_quiet ? 0 : fprintf(stderr, "# " pr_fmt(fmt), ##__VA_ARGS__))
 
 /* As lib/string.c: equal, ignoring one trailing newline on either side. */
 static inline bool sysfs_streq(const char *s1, const char *s2)

@@ -1,0 +1,114 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Shared helpers for fcpmem's in-guest tests: TAP output, loading the
+# module, reading its sysfs counters. Sourced, never run.
+
+FCPMEM_TOP=${FCPMEM_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+FCPMEM_KO=${FCPMEM_KO:-$FCPMEM_TOP/build/$(uname -r)/fcpmem.ko}
+FCPMEM_BIN=${FCPMEM_BIN:-$FCPMEM_TOP/selftests/fcpmem/build}
+FCPMEM_TMP=${FCPMEM_TMP:-/tmp/fcpmem-test}
+mkdir -p "$FCPMEM_TMP"
+
+ktap_n=0
+ktap_failed=0
+ktap_skipped=0
+
+ktap_ok() {
+	ktap_n=$((ktap_n + 1))
+	echo "ok $ktap_n - $*"
+}
+
+ktap_not_ok() {
+	ktap_n=$((ktap_n + 1))
+	ktap_failed=$((ktap_failed + 1))
+	echo "not ok $ktap_n - $*"
+}
+
+ktap_skip() {
+	ktap_n=$((ktap_n + 1))
+	ktap_skipped=$((ktap_skipped + 1))
+	echo "ok $ktap_n - $* # SKIP"
+}
+
+ktap_diag() {
+	echo "$*" | sed 's/^/# /'
+}
+
+# check DESC CMD...: one TAP line; CMD's output becomes diagnostics on failure.
+check() {
+	_desc=$1
+	shift
+	if "$@" >"$FCPMEM_TMP/check.out" 2>&1; then
+		ktap_ok "$_desc"
+	else
+		ktap_not_ok "$_desc"
+		sed 's/^/# /' "$FCPMEM_TMP/check.out" | tail -n 30
+	fi
+}
+
+# expect DESC "what" ACTUAL EXPECTED
+expect_eq() {
+	if [ "$3" = "$4" ]; then
+		ktap_ok "$1"
+	else
+		ktap_not_ok "$1"
+		ktap_diag "$2: got '$3', expected '$4'"
+	fi
+}
+
+ktap_finish() {
+	echo "# $(basename "$0"): $ktap_n tests, $ktap_failed failed, $ktap_skipped skipped"
+	[ "$ktap_failed" -eq 0 ]
+}
+
+fcpmem_loaded() {
+	grep -q '^fcpmem ' /proc/modules
+}
+
+fcpmem_load() {
+	insmod "$FCPMEM_KO" "$@"
+}
+
+fcpmem_unload() {
+	if fcpmem_loaded; then
+		rmmod fcpmem
+	fi
+}
+
+# Kernel messages since the last mark, for checking what a step printed.
+dmesg_mark() {
+	dmesg | wc -l >"$FCPMEM_TMP/dmesg.mark"
+}
+
+dmesg_since_mark() {
+	dmesg | tail -n "+$(($(cat "$FCPMEM_TMP/dmesg.mark") + 1))"
+}
+
+# fcpmem_stat DISK NAME: one of the driver's counters
+fcpmem_stat() {
+	cat "/sys/block/$1/fcpmem/$2"
+}
+
+# The disks fcpmem created, by name, in order.
+fcpmem_disks() {
+	for d in /sys/block/*; do
+		[ -d "$d/fcpmem" ] && basename "$d"
+	done
+}
+
+# Device nodes: the test initramfs has devtmpfs, so they appear by themselves;
+# wait for them all the same, udev-less systems can lag.
+wait_dev() {
+	_i=0
+	while [ ! -b "$1" ] && [ "$_i" -lt 50 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	[ -b "$1" ]
+}
+
+# Taint bit 9 (W): a kernel warning happened since boot.
+kernel_warned() {
+	[ $(( $(cat /proc/sys/kernel/tainted) & 512 )) -ne 0 ]
+}

@@ -1,0 +1,29 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Entry point inside the test VM: run every fcpmem selftest (or those named
+# on the command line) and exit non-zero if any failed. Each test prints its
+# own TAP lines. Expects a guest booted with two legacy pmem regions,
+# memmap=256M!1G memmap=256M!2G (tools/check does this).
+cd "$(dirname "$0")" || exit 1
+here=$(pwd)
+
+tests=${*:-"load_unload.sh bad_input.sh io_edges.sh integrity.sh flush_fua.sh dax.sh"}
+
+echo "# kernel $(uname -r), $(nproc) cpus, $(grep -c 'Persistent Memory (legacy)' /proc/iomem) legacy pmem regions"
+rc=0
+for t in $tests; do
+	echo "# ---- $t"
+	start=$(date +%s)
+	if ! sh "$here/$t"; then
+		rc=1
+	fi
+	# A test must leave the module unloaded for the next one.
+	if grep -q '^fcpmem ' /proc/modules; then
+		echo "not ok - $t left fcpmem loaded"
+		rmmod fcpmem || true
+		rc=1
+	fi
+	echo "# ---- $t: $(($(date +%s) - start)) s"
+done
+exit $rc
