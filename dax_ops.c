@@ -118,13 +118,15 @@ void *fcpmem_dax_map(struct fcpmem_device *pd)
 		return NULL;
 	}
 	if (end <= start) {
-		dev_warn(dev, "region [mem %pa+%#llx] holds no whole %lu KiB aligned block: serving the whole region without DAX\n",
-			 &pd->phys, pd->size, align >> 10);
+		dev_warn(dev, "region [mem %#llx-%#llx] holds no whole %lu KiB aligned block: serving the whole region without DAX\n",
+			 (u64)pd->phys, (u64)pd->phys + pd->size - 1,
+			 align >> 10);
 		return NULL;
 	}
 	if (start != pd->phys || end != pd->phys + pd->size) {
-		dev_warn(dev, "region [mem %pa+%#llx] is not %lu KiB aligned: serving DAX on [mem %pa-%pa) (%llu MiB), %llu KiB at the edges unused; reserve memmap=%lluK!%lluK to use it all, or load with dax=0 to serve the whole region without DAX\n",
-			 &pd->phys, pd->size, align >> 10, &start, &end,
+		dev_warn(dev, "region [mem %#llx-%#llx] is not %lu KiB aligned: serving DAX on [mem %#llx-%#llx] (%llu MiB), %llu KiB at the edges unused; reserve memmap=%lluK!%lluK to use it all, or load with dax=0 to serve the whole region without DAX\n",
+			 (u64)pd->phys, (u64)pd->phys + pd->size - 1,
+			 align >> 10, (u64)start, (u64)end - 1,
 			 (u64)(end - start) >> 20,
 			 (pd->size - (end - start)) >> 10,
 			 (u64)(end - start) >> 10, (u64)start >> 10);
@@ -138,8 +140,8 @@ void *fcpmem_dax_map(struct fcpmem_device *pd)
 	pd->pgmap.owner = pd;
 	addr = memremap_pages(&pd->pgmap, dev_to_node(dev));
 	if (IS_ERR(addr)) {
-		dev_warn(dev, "cannot create struct pages for [mem %pa-%pa): %ld; serving without DAX\n",
-			 &start, &end, PTR_ERR(addr));
+		dev_warn(dev, "cannot create struct pages for [mem %#llx-%#llx]: %ld; serving without DAX\n",
+			 (u64)start, (u64)end - 1, PTR_ERR(addr));
 		memset(&pd->pgmap, 0, sizeof(pd->pgmap));
 		return NULL;
 	}

@@ -3,7 +3,7 @@
 #
 # Bad module parameters and a region someone else owns: insmod must fail,
 # dmesg must say why, nothing may be left behind and the kernel must not
-# warn. Expects the legacy regions at 1G and 2G (256 MiB each).
+# warn. Expects the legacy regions at 1G (512 MiB) and 2G (256 MiB).
 . "$(dirname "$0")/lib.sh"
 
 # expect_load_fails DESC DMESG-REGEX PARAMS...
@@ -33,7 +33,7 @@ expect_load_fails() {
 expect_load_fails "zero-sized region" "zero size" regions=0@1G
 expect_load_fails "nonexistent region" "not inside a legacy pmem region" regions=256M@8G
 expect_load_fails "region in System RAM" "not inside a legacy pmem region" regions=16M@64M
-expect_load_fails "region running past its reservation" "not inside a legacy pmem region" regions=512M@1G
+expect_load_fails "region running past its reservation" "not inside a legacy pmem region" regions=768M@1G
 expect_load_fails "overlapping regions" "overlap" regions=256M@1G,128M@1152M
 expect_load_fails "duplicate regions" "overlap" regions=256M@2G,256M@2G
 expect_load_fails "unaligned size" "not aligned" regions=1000@1G

@@ -18,16 +18,18 @@ try:
     doc = json.loads(text[text.index("{"):])
 except Exception:
     sys.exit(1)
-r = w = rb = wb = 0
+r = w = rb = wb = syncs = 0
 err = 0
 for j in doc["jobs"]:
     r += j["read"]["bw_bytes"]; w += j["write"]["bw_bytes"]
     rb += j["read"]["io_bytes"]; wb += j["write"]["io_bytes"]
     err += j.get("error", 0)
-print("write %.0f MiB/s, read %.0f MiB/s, %d MiB written, %d MiB read%s"
-      % (w / 2**20, r / 2**20, wb >> 20, rb >> 20, ", errors" if err else ""))
+print("write %.0f MiB/s, read %.0f MiB/s, %d MiB written, %d MiB read%s%s"
+      % (w / 2**20, r / 2**20, wb >> 20, rb >> 20,
+         ", %d fsyncs" % syncs if syncs else "", ", errors" if err else ""))
 PY
 )
+	fio_syncs=$(echo "$_sum" | sed -n 's/.*, \([0-9]*\) fsyncs.*/\1/p')
 	if [ "$_rc" -eq 0 ] && [ -n "$_sum" ]; then
 		ktap_ok "fio $_name: $_sum"
 	else

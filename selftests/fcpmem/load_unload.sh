@@ -72,7 +72,7 @@ check "disk stats count I/O" sh -c '
 	dd if=/dev/pmem0 of=/dev/null bs=4096 count=8 iflag=direct 2>/dev/null &&
 	[ "$(awk "{print \$1}" /sys/block/pmem0/stat)" -gt 0 ]'
 check "dmesg names each disk and its region" sh -c \
-	"dmesg | grep -q 'fcpmem.0: pmem0: \[mem 0x40000000-0x4fffffff\] 256 MiB'"
+	"dmesg | grep -q 'fcpmem.0: pmem0: \[mem $(cat /sys/block/pmem0/fcpmem/region)\] $(($(cat /sys/block/pmem0/size) / 2048)) MiB'"
 fcpmem_unload
 
 # regions= picks a part of a reservation.

@@ -4,7 +4,7 @@
 # Entry point inside the test VM: run every fcpmem selftest (or those named
 # on the command line) and exit non-zero if any failed. Each test prints its
 # own TAP lines. Expects a guest booted with two legacy pmem regions,
-# memmap=256M!1G memmap=256M!2G (tools/check does this).
+# memmap=512M!1G memmap=256M!2G (tools/check does this); xfs needs more than 300 MB.
 cd "$(dirname "$0")" || exit 1
 here=$(pwd)
 
