@@ -2,6 +2,8 @@
 /*
  * Every kernel-version difference fcpmem cares about, in one place, so the
  * driver itself carries no version #if. Supported: Debian's 6.1 and 6.12.
+ * Each difference is detected by the feature itself (a macro the newer
+ * headers define), not by version number, so backports work too.
  */
 #ifndef FCPMEM_COMPAT_H
 #define FCPMEM_COMPAT_H
@@ -9,7 +11,6 @@
 #include <linux/blkdev.h>
 #include <linux/err.h>
 #include <linux/uaccess.h>
-#include <linux/version.h>
 
 /**
  * struct fcpmem_queue_cfg - what fcpmem asks of its request queue
@@ -19,9 +20,9 @@ struct fcpmem_queue_cfg {
 	bool dax;
 };
 
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0)
+#ifdef BLK_FEAT_DAX
 
-/* 6.9 moved queue setup into queue_limits handed to blk_alloc_disk(). */
+/* 6.11 moved queue features into queue_limits handed to blk_alloc_disk(). */
 static inline struct gendisk *
 fcpmem_compat_alloc_disk(int node, const struct fcpmem_queue_cfg *cfg)
 {
@@ -64,7 +65,7 @@ fcpmem_compat_alloc_disk(int node, const struct fcpmem_queue_cfg *cfg)
 
 #endif
 
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#ifdef copy_to_nontemporal
 /* 6.12 renamed __copy_user_nocache() and dropped its zerorest argument. */
 static inline unsigned long
 fcpmem_compat_copy_user_nt(void *dst, const void __user *src, size_t size)

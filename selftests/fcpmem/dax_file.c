@@ -63,7 +63,7 @@ static size_t seq_total(void)
 {
 	size_t i, n = 0;
 
-	for (i = 0; i < sizeof(seq_lens) / sizeof(seq_lens[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(seq_lens); i++)
 		n += seq_lens[i];
 	return n;
 }
@@ -78,7 +78,7 @@ static int write_seq(const char *dir, unsigned int seed)
 
 	if (fd < 0 || !buf)
 		goto out;
-	for (i = 0; i < sizeof(seq_lens) / sizeof(seq_lens[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(seq_lens); i++) {
 		/* A fresh, oddly placed user buffer each time. */
 		unsigned char *src = buf + (i * 37) % 4096;
 

@@ -97,7 +97,7 @@ TEST_F(disk, odd_sector_offsets_round_trip)
 	static const off_t sectors[] = { 1, 7, 9, 4095, 2047 * 64 + 3 };
 	unsigned int i;
 
-	for (i = 0; i < sizeof(sectors) / sizeof(sectors[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(sectors); i++) {
 		off_t off = sectors[i] * 512;
 		size_t len = 512 * (1 + i * 3);
 
