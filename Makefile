@@ -8,6 +8,8 @@
 #   make check           everything: host build + tests and VM tests, both kernels
 #   make check-host      host half: builds (W=1, both kernels), flushcache tests, lint
 #   make check-vm        VM half: selftests in QEMU on both kernels
+#   make dkms-install    register the checkout with DKMS and build/install it
+#   make dkms-remove     remove it from DKMS again
 #   make clean
 
 TOP	:= $(CURDIR)
@@ -20,7 +22,8 @@ endif
 KDIR	?= /lib/modules/$(KVER)/build
 BUILD	:= $(TOP)/build/$(KVER)
 
-.PHONY: all module deps demo check check-host check-vm bench-flush clean help
+.PHONY: all module deps demo check check-host check-vm bench-flush \
+	dkms-install dkms-remove clean help
 
 all: module
 
@@ -51,6 +54,12 @@ check-host: deps
 check-vm: deps
 	@$(TOP)/tools/check vm
 
+dkms-install: deps
+	@$(TOP)/tools/dkms install
+
+dkms-remove:
+	@$(TOP)/tools/dkms remove
+
 bench-flush: deps
 	$(MAKE) -C $(TOP)/tools/bench-flush run
 
@@ -59,4 +68,4 @@ clean:
 	-$(MAKE) -C $(TOP)/selftests/host clean
 
 help:
-	@sed -n '3,13p' $(TOP)/Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,14p' $(TOP)/Makefile | sed 's/^# \{0,1\}//'
