@@ -2,19 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Data integrity on the raw disk: fio verify=crc32c over block sizes from
-# 512 B to 1 MiB, sequential and random, 4 jobs on disjoint quarters; then
+# 512 B to 1 MiB, sequential and random, 4 jobs on disjoint quarters, once
+# per copy variant the CPU supports; then
 # writes at odd sector offsets and a whole-disk digest must survive a
 # module reload.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/fio.sh"
 
 dev=/dev/pmem0
-if ! fcpmem_load || ! wait_dev $dev; then
-	ktap_not_ok "load fcpmem"
-	ktap_finish
-	exit
-fi
-quarter=$(($(blockdev --getsize64 $dev) / 4))
 
 verify_job() {
 	_name=$1
@@ -27,17 +22,41 @@ verify_job() {
 		--group_reporting "$@"
 }
 
-# Small blocks cost TCG dearly per I/O: give them less data.
-verify_job seq-512 512 4M --rw=write
-verify_job seq-4k 4k 16M --rw=write
-verify_job seq-64k 64k $quarter --rw=write
-verify_job seq-1m 1m $quarter --rw=write
-verify_job rand-512 512 4M --rw=randwrite
-verify_job rand-4k 4k 16M --rw=randwrite
-verify_job rand-64k 64k $quarter --rw=randwrite
-verify_job rand-1m 1m $quarter --rw=randwrite
-# Without bs_unaligned, fio picks multiples of the smallest size.
-verify_job rand-mixed-512-1m 512 $quarter --rw=randwrite --bsrange=512-1m
+# The fio matrix, once per copy variant this CPU has (TCG has no AVX-512).
+for variant in movnti avx2 avx512; do
+	dmesg_mark
+	if ! fcpmem_load copy=$variant 2>/dev/null; then
+		if dmesg_since_mark | grep -q lacks; then
+			ktap_skip "copy=$variant: CPU lacks it"
+		else
+			ktap_not_ok "load fcpmem copy=$variant"
+			dmesg_since_mark | sed 's/^/# /'
+		fi
+		continue
+	fi
+	wait_dev $dev
+	quarter=$(($(blockdev --getsize64 $dev) / 4))
+	# Small blocks cost TCG dearly per I/O: give them less data.
+	big=$((quarter < (64 << 20) ? quarter : (64 << 20)))
+	verify_job $variant-seq-512 512 4M --rw=write
+	verify_job $variant-seq-4k 4k 16M --rw=write
+	verify_job $variant-seq-64k 64k $big --rw=write
+	verify_job $variant-seq-1m 1m $big --rw=write
+	verify_job $variant-rand-512 512 4M --rw=randwrite
+	verify_job $variant-rand-4k 4k 16M --rw=randwrite
+	verify_job $variant-rand-64k 64k $big --rw=randwrite
+	verify_job $variant-rand-1m 1m $big --rw=randwrite
+	# Without bs_unaligned, fio picks multiples of the smallest size.
+	verify_job $variant-rand-mixed-512-1m 512 $big --rw=randwrite \
+		--bsrange=512-1m
+	fcpmem_unload
+done
+
+if ! fcpmem_load || ! wait_dev $dev; then
+	ktap_not_ok "load fcpmem"
+	ktap_finish
+	exit
+fi
 
 # Odd sector offsets, then a reload: the region is never cleared on load.
 head -c $((3 << 20)) /dev/urandom >"$FCPMEM_TMP/pattern"
