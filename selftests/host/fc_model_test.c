@@ -156,6 +156,12 @@ static bool fc_copy_one(size_t doff, size_t salign, size_t n, char *msg,
 	fcpmem_memcpy_flushcache(fcpmem_model.base + doff, fc_src + salign, n);
 	fcpmem_fence();
 	ok = fc_verify(doff, fc_src + salign, n, n, lo, hi, msg, len);
+	if (ok && fcpmem_model.pf_hi &&
+	    (fcpmem_model.pf_lo < (uintptr_t)(fc_src + salign) ||
+	     fcpmem_model.pf_hi >= (uintptr_t)(fc_src + salign + n))) {
+		snprintf(msg, len, "prefetch outside the source");
+		ok = false;
+	}
 	fc_reset(lo, hi);
 	return ok;
 }
@@ -200,6 +206,30 @@ TEST_F(copy, align_matrix)
 	for (d = 0; d < 64; d++)
 		for (s = 0; s < 64; s++)
 			for (n = 0; n <= 512; n++)
+				if (!fc_copy_one(FC_GUARD + d, s, n, msg,
+						 sizeof(msg))) {
+					FC_FAIL("dst_align=%zu src_align=%zu size=%zu: %s",
+						d, s, n, msg);
+					ASSERT_TRUE(0);
+				}
+}
+
+/*
+ * Every alignment again just above the vector threshold, where the vector
+ * variants switch from the scalar path to head + lines + tail.
+ */
+TEST_F(copy, vector_matrix)
+{
+	size_t d, s, n;
+	char msg[320];
+
+	self->region = fc_region(FC_GUARD + 64 + FCPMEM_VEC_THRESHOLD + 192 +
+				 FC_GUARD);
+	fc_fill_src(64 + FCPMEM_VEC_THRESHOLD + 192, FC_SEED + 6);
+	for (d = 0; d < 64; d++)
+		for (s = 0; s < 64; s++)
+			for (n = FCPMEM_VEC_THRESHOLD - 64;
+			     n <= FCPMEM_VEC_THRESHOLD + 192; n++)
 				if (!fc_copy_one(FC_GUARD + d, s, n, msg,
 						 sizeof(msg))) {
 					FC_FAIL("dst_align=%zu src_align=%zu size=%zu: %s",
@@ -271,11 +301,9 @@ TEST_F(copy, fpu_sections)
 					 fc_src, n);
 		EXPECT_FALSE(fcpmem_model.in_fpu);
 		EXPECT_GE((size_t)FCPMEM_FPU_CHUNK, fcpmem_model.fpu_max);
-		if (!vec || n < FCPMEM_VEC_THRESHOLD) {
-			EXPECT_EQ(0UL, fcpmem_model.vec_bytes);
-		} else {
-			EXPECT_LT(0UL, fcpmem_model.vec_bytes);
-		}
+		/* vector stores exactly when the variant and size call for it */
+		EXPECT_EQ(vec && n >= FCPMEM_VEC_THRESHOLD,
+			  fcpmem_model.vec_bytes > 0);
 		fcpmem_fence();
 		ASSERT_TRUE(fc_verify(FC_GUARD + 13, fc_src, n, n, 0,
 				      fcpmem_model.len, msg, sizeof(msg)))

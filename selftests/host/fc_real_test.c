@@ -126,7 +126,9 @@ TEST_F(real, align_matrix)
 
 TEST_F(real, page_sizes_and_random)
 {
-	static const size_t centre[] = { 4096, 8192, 65536 };
+	static const size_t centre[] = {
+		FCPMEM_VEC_THRESHOLD, 4096, 8192, 65536,
+	};
 	size_t c, d, s, n, k, max = 1 << 20;
 	unsigned int seed = FC_SEED + 2;
 	char msg[256];

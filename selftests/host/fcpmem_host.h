@@ -21,10 +21,8 @@ typedef uint16_t u16;
 typedef uint32_t u32;
 typedef uint64_t u64;
 
+/* __always_inline comes from glibc's <sys/cdefs.h> */
 #define __user
-#ifndef __always_inline
-#define __always_inline		inline __attribute__((__always_inline__))
-#endif
 #define likely(x)		__builtin_expect(!!(x), 1)
 #define unlikely(x)		__builtin_expect(!!(x), 0)
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
