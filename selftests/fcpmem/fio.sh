@@ -24,6 +24,7 @@ for j in doc["jobs"]:
     r += j["read"]["bw_bytes"]; w += j["write"]["bw_bytes"]
     rb += j["read"]["io_bytes"]; wb += j["write"]["io_bytes"]
     err += j.get("error", 0)
+    syncs += j.get("sync", {}).get("total_ios", 0)
 print("write %.0f MiB/s, read %.0f MiB/s, %d MiB written, %d MiB read%s%s"
       % (w / 2**20, r / 2**20, wb >> 20, rb >> 20,
          ", %d fsyncs" % syncs if syncs else "", ", errors" if err else ""))
