@@ -8,6 +8,7 @@
 #   make check           everything: host build + tests and VM tests, both kernels
 #   make check-host      host half: builds (W=1, both kernels), flushcache tests, lint
 #   make check-vm        VM half: selftests in QEMU on both kernels
+#   make check-crash     power-cut test, 20 kills per kernel (check runs 3)
 #   make dkms-install    register the checkout with DKMS and build/install it
 #   make dkms-remove     remove it from DKMS again
 #   make clean
@@ -23,7 +24,7 @@ KDIR	?= /lib/modules/$(KVER)/build
 BUILD	:= $(TOP)/build/$(KVER)
 
 .PHONY: all module deps demo check check-host check-vm bench-flush \
-	dkms-install dkms-remove clean help
+	dkms-install dkms-remove check-crash clean help
 
 all: module
 
@@ -54,6 +55,9 @@ check-host: deps
 check-vm: deps
 	@$(TOP)/tools/check vm
 
+check-crash: deps
+	@$(TOP)/tools/check crash
+
 dkms-install: deps
 	@$(TOP)/tools/dkms install
 
@@ -68,4 +72,4 @@ clean:
 	-$(MAKE) -C $(TOP)/selftests/host clean
 
 help:
-	@sed -n '3,14p' $(TOP)/Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,15p' $(TOP)/Makefile | sed 's/^# \{0,1\}//'
