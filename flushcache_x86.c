@@ -21,7 +21,6 @@
 #ifdef __KERNEL__
 #include <linux/bvec.h>
 #include <linux/highmem.h>
-#include <linux/sizes.h>
 #include <linux/uio.h>
 #endif
 
@@ -44,7 +43,7 @@
 
 /*
  * Bytes stored per kernel_fpu_begin()/end() section. The section runs with
- * preemption (and on 6.12 softirqs) disabled; 4 KiB, a page, takes about
+ * preemption disabled; 4 KiB, a page, takes about
  * 0.2 us at the ~25 GB/s measured here and under 1 us even at 5 GB/s, so
  * scheduling latency stays far below a tick. The costly part, saving the
  * user's vector state, happens once per kernel entry, not per section.
@@ -157,8 +156,9 @@ static void fcpmem_copy_movnti(char *dst, const char *src, size_t n)
 	if (head) {
 		head = min_t(size_t, head, n);
 		fcpmem_memcpy_cached(dst, src, head);
-		/* The head shares its line with nothing we store uncached
-		 * before it, so write it back now, while it is hot.
+		/*
+		 * The movnti stores that follow may share this line, but they
+		 * are not promised to clean it: write it back ourselves.
 		 */
 		if (FCPMEM_DO_HEAD_WB)
 			fcpmem_wb_range(dst, head);
@@ -217,9 +217,10 @@ static void fcpmem_ntlines(char *dst, const char *src, size_t n,
 }
 
 /*
- * The vector copy: the scalar path up to the first line boundary, whole
- * lines with streaming vector stores, the scalar path for what is left.
- * Every edge the scalar path stores cached is written back there.
+ * The vector copy, for at least FCPMEM_VEC_THRESHOLD bytes: the scalar path
+ * up to the first line boundary, whole lines with streaming vector stores,
+ * the scalar path for what is left. Every edge the scalar path stores cached
+ * is written back there.
  */
 static void fcpmem_copy_vector(char *dst, const char *src, size_t n,
 			       enum fcpmem_copy_kind kind)
@@ -228,7 +229,7 @@ static void fcpmem_copy_vector(char *dst, const char *src, size_t n,
 	const char *src_end = src + n;
 	size_t chunk;
 
-	if (n < FCPMEM_VEC_THRESHOLD || !fcpmem_fpu_usable()) {
+	if (!fcpmem_fpu_usable()) {
 		fcpmem_copy_movnti(dst, src, n);
 		return;
 	}
@@ -262,15 +263,11 @@ static void fcpmem_copy_vector(char *dst, const char *src, size_t n,
  */
 void fcpmem_memcpy_flushcache(void *dst, const void *src, size_t n)
 {
-	switch (fcpmem_copy_kind) {
-	case FCPMEM_COPY_AVX512:
-	case FCPMEM_COPY_AVX2:
-		fcpmem_copy_vector(dst, src, n, fcpmem_copy_kind);
-		break;
-	case FCPMEM_COPY_MOVNTI:
+	/* below the threshold the vector variants are the scalar one */
+	if (n < FCPMEM_VEC_THRESHOLD || fcpmem_copy_kind == FCPMEM_COPY_MOVNTI)
 		fcpmem_copy_movnti(dst, src, n);
-		break;
-	}
+	else
+		fcpmem_copy_vector(dst, src, n, fcpmem_copy_kind);
 }
 
 /*

@@ -269,6 +269,7 @@ int main(int argc, char **argv)
 	/* What init picks on this CPU is "default"; the others by name. */
 	if (fcpmem_flushcache_init(NULL))
 		return 1;
+	fcpmem_host_quiet = true;	/* re-init before every pass */
 	snprintf(dflt, sizeof(dflt), "%s + %s", fcpmem_flushcache_variant(),
 		 fcpmem_flushcache_wb_insn());
 	bench_add(v, &nv, "fcpmem-default", "", fcpmem_memcpy_flushcache,
@@ -288,7 +289,6 @@ int main(int argc, char **argv)
 	bench_add(v, &nv, "memcpy-clwb", NULL, bench_memcpy_clwb,
 		  bench_has_clwb);
 	bench_add(v, &nv, "nt-fill", NULL, bench_nt_fill, bench_has_avx);
-	fcpmem_host_quiet = true;	/* re-init before every pass */
 
 	for (nb = 0, block = bmin; block <= bmax; block *= 2)
 		nb++;

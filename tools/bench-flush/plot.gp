@@ -6,7 +6,8 @@ set title "write-through copy bandwidth, one core (best of 3)"
 set xlabel "block size (bytes)"
 set ylabel "GB/s"
 set logscale x 2
-set format x "%.0s%cB"
+set format x "%.0b%BB"
+set yrange [0:*]
 set grid
 set key outside right top
 stats datafile skip 1 nooutput
