@@ -6,7 +6,7 @@
 # prefix other than pmem, exit codes, and badblocks. The driver has no
 # bad-block list yet, so the real disk must answer "no list" (exit 2); the
 # list handling itself runs against a fake sysfs tree over the real disk.
-# shellcheck source-path=SCRIPTDIR source=lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh disable=SC1091
 . "$(dirname "$0")/lib.sh"
 
 ctl=$FCPMEM_TOP/tools/fcpmemctl
