@@ -65,6 +65,18 @@ fcpmem_compat_alloc_disk(int node, const struct fcpmem_queue_cfg *cfg)
 
 #endif
 
+/*
+ * What direct_access returns for a poisoned page. 6.3 changed it from -EIO
+ * to -EHWPOISON (and added dax_mem2blk_err() to hand -EIO to user space);
+ * the DAX core tries a recovery write only on the one it expects. Kbuild
+ * probes dax.h for dax_mem2blk_err(), an inline function #ifdef can't see.
+ */
+#ifdef FCPMEM_HAVE_DAX_MEM2BLK_ERR
+#define FCPMEM_DAX_POISONED	(-EHWPOISON)
+#else
+#define FCPMEM_DAX_POISONED	(-EIO)
+#endif
+
 #ifdef copy_to_nontemporal
 /* 6.12 renamed __copy_user_nocache() and dropped its zerorest argument. */
 static inline unsigned long

@@ -18,6 +18,7 @@
 #include <linux/pfn_t.h>
 #include <linux/uio.h>
 
+#include "compat.h"
 #include "fcpmem.h"
 #include "flushcache.h"
 
@@ -27,16 +28,33 @@ static long fcpmem_dax_direct_access(struct dax_device *dax_dev,
 				     pfn_t *pfn)
 {
 	struct fcpmem_device *pd = dax_get_private(dax_dev);
-	u64 off = PFN_PHYS(pgoff);
+	u64 off = PFN_PHYS(pgoff), bad;
+	long avail;
 
 	if (off >= pd->size)
 		return -ERANGE;
+	/* The DAX core clamps this to what it asked for. */
+	avail = PHYS_PFN(pd->size - off);
+
+	/*
+	 * Stop in front of the first bad page, so what comes before it is
+	 * still served; only a recovery write may map the bad page itself.
+	 * (The in-tree driver refuses the whole range.)
+	 */
+	if (fcpmem_bb_first(pd, off, PFN_PHYS(min(nr_pages, avail)), &bad)) {
+		if (bad >= off + PAGE_SIZE)
+			avail = PHYS_PFN(bad - off);
+		else if (mode == DAX_RECOVERY_WRITE)
+			avail = 1;
+		else
+			return FCPMEM_DAX_POISONED;
+	}
+
 	if (kaddr)
 		*kaddr = pd->virt + off;
 	if (pfn)
 		*pfn = phys_to_pfn_t(pd->phys + off, PFN_DEV | PFN_MAP);
-	/* The DAX core clamps this to what it asked for. */
-	return PHYS_PFN(pd->size - off);
+	return avail;
 }
 
 static int fcpmem_dax_zero_page_range(struct dax_device *dax_dev,
@@ -44,10 +62,15 @@ static int fcpmem_dax_zero_page_range(struct dax_device *dax_dev,
 {
 	struct fcpmem_device *pd = dax_get_private(dax_dev);
 	u64 off = PFN_PHYS(pgoff);
+	bool bad;
 	size_t i;
 
 	if (off >= pd->size || nr_pages > PHYS_PFN(pd->size - off))
 		return -ERANGE;
+	/* Zeroes replace poison like any write. */
+	bad = fcpmem_bb_first(pd, off, PFN_PHYS(nr_pages), NULL);
+	if (bad)
+		fcpmem_bb_unpoison(pd, off, PFN_PHYS(nr_pages));
 	/*
 	 * Through the flushcache copy so no zeroed line sits dirty in the
 	 * cache; the fence makes the zeroes durable before the file system
@@ -57,14 +80,36 @@ static int fcpmem_dax_zero_page_range(struct dax_device *dax_dev,
 		fcpmem_memcpy_flushcache(pd->virt + off + PFN_PHYS(i),
 					 page_address(ZERO_PAGE(0)), PAGE_SIZE);
 	fcpmem_fence();
+	if (bad)
+		fcpmem_bb_clear(pd, off, PFN_PHYS(nr_pages));
 	return 0;
 }
 
+/*
+ * The DAX core calls this for a write that direct_access refused with
+ * -EHWPOISON: map the poisoned pages again, write, and drop the sectors
+ * the write covered whole from the list. A sector written only in part
+ * stays bad; unlike the in-tree driver we still take the write.
+ */
 static size_t fcpmem_dax_recovery_write(struct dax_device *dax_dev,
 					pgoff_t pgoff, void *addr,
 					size_t bytes, struct iov_iter *iter)
 {
-	return fcpmem_copy_from_iter_flushcache(addr, bytes, iter);
+	struct fcpmem_device *pd = dax_get_private(dax_dev);
+	u64 off = addr - pd->virt;
+	size_t done;
+	bool bad;
+
+	bad = fcpmem_bb_first(pd, off, bytes, NULL);
+	if (bad)
+		fcpmem_bb_unpoison(pd, off, bytes);
+	done = fcpmem_copy_from_iter_flushcache(addr, bytes, iter);
+	if (bad) {
+		/* The clear must not overtake the data it vouches for. */
+		fcpmem_fence();
+		fcpmem_bb_clear(pd, off, done);
+	}
+	return done;
 }
 
 static const struct dax_operations fcpmem_dax_ops = {
@@ -81,6 +126,7 @@ static int fcpmem_dax_memory_failure(struct dev_pagemap *pgmap,
 	struct fcpmem_device *pd =
 		container_of(pgmap, struct fcpmem_device, pgmap);
 
+	fcpmem_bb_record(pd, PFN_PHYS(pfn) - pd->phys, PFN_PHYS(nr_pages));
 	if (!pd->dax_dev)
 		return -EOPNOTSUPP;
 	return dax_holder_notify_failure(pd->dax_dev,

@@ -6,6 +6,7 @@
 #ifndef FCPMEM_H
 #define FCPMEM_H
 
+#include <linux/badblocks.h>
 #include <linux/blkdev.h>
 #include <linux/memremap.h>
 #include <linux/percpu.h>
@@ -35,13 +36,23 @@ struct fcpmem_device {
 	struct platform_device *pdev;	/* parent of the disk, devres owner */
 	struct gendisk *disk;
 	struct fcpmem_stats __percpu *stats;
-	char res_name[32];		/* "fcpmem:<disk name>", for iomem */
+	struct badblocks bb;		/* poisoned sectors, see badblocks.c */
+	char res_name[32];		/* "fcpmem.<id>", for /proc/iomem */
 
 	/* DAX state, owned by dax_ops.c */
 	bool dax;			/* DAX served on this device */
 	struct dax_device *dax_dev;
 	struct dev_pagemap pgmap;	/* struct pages for fs-dax */
 };
+
+/* badblocks.c */
+int fcpmem_bb_init(struct fcpmem_device *pd);
+void fcpmem_bb_exit(struct fcpmem_device *pd);
+bool fcpmem_bb_first(struct fcpmem_device *pd, u64 off, u64 len,
+		     u64 *first_bad);
+void fcpmem_bb_record(struct fcpmem_device *pd, u64 off, u64 len);
+void fcpmem_bb_unpoison(struct fcpmem_device *pd, u64 off, u64 len);
+void fcpmem_bb_clear(struct fcpmem_device *pd, u64 off, u64 len);
 
 /* dax_ops.c */
 void *fcpmem_dax_map(struct fcpmem_device *pd);

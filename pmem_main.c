@@ -215,13 +215,20 @@ static void fcpmem_write_pmem(void *pmem_addr, const void *buf,
 	fcpmem_memcpy_flushcache(pmem_addr, buf, len);
 }
 
-/* Returns 0, or -EIO when a machine check hit the pmem source. */
-static int fcpmem_read_pmem(void *buf, const void *pmem_addr,
+/*
+ * Returns 0, or -EIO when a machine check hit the pmem source; the sector
+ * holding the first byte that could not be read joins the bad-block list,
+ * so the next read fails before touching the poison again.
+ */
+static int fcpmem_read_pmem(struct fcpmem_device *pd, void *buf, u64 off,
 			    unsigned int len)
 {
-	if (copy_mc_to_kernel(buf, pmem_addr, len))
-		return -EIO;
-	return 0;
+	unsigned long rem = copy_mc_to_kernel(buf, pd->virt + off, len);
+
+	if (likely(!rem))
+		return 0;
+	fcpmem_bb_record(pd, off + len - rem, 1);
+	return -EIO;
 }
 
 static void fcpmem_submit_bio(struct bio *bio)
@@ -233,8 +240,8 @@ static void fcpmem_submit_bio(struct bio *bio)
 	unsigned long start = 0;
 	struct bvec_iter iter;
 	struct bio_vec bvec;
-	u64 off, bytes = 0;
-	bool acct;
+	u64 off, start_off, bytes = 0;
+	bool acct, bad;
 
 	switch (bio_op(bio)) {
 	case REQ_OP_READ:
@@ -256,6 +263,20 @@ static void fcpmem_submit_bio(struct bio *bio)
 		return;
 	}
 
+	/*
+	 * A read must not touch known poison. A write replaces it: pages a
+	 * machine check took away are mapped again first, and the sectors
+	 * leave the list once the new data is in place.
+	 */
+	start_off = off;
+	bad = fcpmem_bb_first(pd, off, bio->bi_iter.bi_size, NULL);
+	if (bad && !write) {
+		bio_io_error(bio);
+		return;
+	}
+	if (bad)
+		fcpmem_bb_unpoison(pd, off, bio->bi_iter.bi_size);
+
 	/* Flush before the data: earlier completed writes become durable. */
 	if (bio->bi_opf & REQ_PREFLUSH) {
 		fcpmem_flush(pd);
@@ -276,8 +297,7 @@ static void fcpmem_submit_bio(struct bio *bio)
 
 		if (write) {
 			fcpmem_write_pmem(pd->virt + off, mem, bvec.bv_len);
-		} else if (fcpmem_read_pmem(mem, pd->virt + off,
-					    bvec.bv_len)) {
+		} else if (fcpmem_read_pmem(pd, mem, off, bvec.bv_len)) {
 			this_cpu_inc(pd->stats->read_errors);
 			status = BLK_STS_IOERR;
 			break;
@@ -285,6 +305,9 @@ static void fcpmem_submit_bio(struct bio *bio)
 		off += bvec.bv_len;
 		bytes += bvec.bv_len;
 	}
+
+	if (bad)
+		fcpmem_bb_clear(pd, start_off, bytes);
 
 	/* FUA after the data: this bio's own writes are durable on return. */
 	if (write && (bio->bi_opf & REQ_FUA)) {
@@ -368,6 +391,23 @@ static ssize_t dax_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(dax);
 
+/* "sector count": drop entries from the bad-block list, for testing. */
+static ssize_t clear_badblocks_store(struct device *dev,
+				     struct device_attribute *attr,
+				     const char *buf, size_t len)
+{
+	struct fcpmem_device *pd = fcpmem_dev_of(dev);
+	unsigned long long sector, count;
+
+	if (sscanf(buf, "%llu %llu", &sector, &count) != 2 || !count ||
+	    sector >= pd->size >> SECTOR_SHIFT ||
+	    count > (pd->size >> SECTOR_SHIFT) - sector)
+		return -EINVAL;
+	fcpmem_bb_clear(pd, sector << SECTOR_SHIFT, count << SECTOR_SHIFT);
+	return len;
+}
+static DEVICE_ATTR_WO(clear_badblocks);
+
 static struct attribute *fcpmem_attrs[] = {
 	&dev_attr_bytes_written.attr,
 	&dev_attr_bytes_read.attr,
@@ -377,6 +417,7 @@ static struct attribute *fcpmem_attrs[] = {
 	&dev_attr_copy_variant.attr,
 	&dev_attr_region.attr,
 	&dev_attr_dax.attr,
+	&dev_attr_clear_badblocks.attr,
 	NULL,
 };
 
@@ -548,12 +589,16 @@ static struct fcpmem_device *fcpmem_device_create(unsigned int id,
 		goto out_free_dev;
 	}
 
+	ret = fcpmem_bb_init(pd);
+	if (ret)
+		goto out_free_stats;
+
 	pd->pdev = platform_device_register_simple(KBUILD_MODNAME, id, NULL, 0);
 	if (IS_ERR(pd->pdev)) {
 		ret = PTR_ERR(pd->pdev);
 		pr_err("region [mem %pa+%#llx]: cannot register platform device: %d\n",
 		       &pd->phys, pd->size, ret);
-		goto out_free_stats;
+		goto out_bb_exit;
 	}
 
 	/*
@@ -583,6 +628,7 @@ static struct fcpmem_device *fcpmem_device_create(unsigned int id,
 	pd->disk = disk;
 	disk->fops = &fcpmem_fops;
 	disk->private_data = pd;
+	disk->bb = &pd->bb;
 	set_capacity(disk, pd->size >> SECTOR_SHIFT);
 	ret = fcpmem_pick_name(disk, next_name);
 	if (ret) {
@@ -624,6 +670,8 @@ out_release_region:
 	release_mem_region(pd->res->start, resource_size(pd->res));
 out_unregister:
 	platform_device_unregister(pd->pdev);
+out_bb_exit:
+	fcpmem_bb_exit(pd);
 out_free_stats:
 	free_percpu(pd->stats);
 out_free_dev:
@@ -645,6 +693,7 @@ static void fcpmem_device_destroy(struct fcpmem_device *pd)
 	fcpmem_unmap(pd);
 	release_mem_region(pd->res->start, resource_size(pd->res));
 	platform_device_unregister(pd->pdev);
+	fcpmem_bb_exit(pd);
 	free_percpu(pd->stats);
 	kfree(pd);
 }

@@ -1,0 +1,105 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Bad blocks: entries injected through /sys/block/pmem0/badblocks fail the
+# reads that touch them, whole-sector writes clear them, fcpmem/
+# clear_badblocks drops them; on a DAX mount, reads stop in front of a bad
+# page and a write to it goes through recovery_write and repairs it.
+# (Neither kernel has RWF_RECOVERY_DATA: the DAX core recovers on a plain
+# write to a poisoned page.)
+. "$(dirname "$0")/lib.sh"
+
+dev=/dev/pmem0
+bb=/sys/block/pmem0/badblocks
+mnt=$FCPMEM_TMP/mnt
+mkdir -p "$mnt"
+
+if ! fcpmem_load || ! wait_dev $dev; then
+	ktap_not_ok "load fcpmem"
+	ktap_finish
+	exit
+fi
+
+# pyio OP ARGS: one syscall, prints "ok N" (bytes) or "err ERRNO-NAME"
+pyio() {
+	python3 - "$@" <<'PY'
+import errno, os, sys
+op, path, off, ln = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+flags = os.O_RDWR | (os.O_DIRECT if path.startswith("/dev/") else 0)
+fd = os.open(path, flags)
+import mmap
+buf = mmap.mmap(-1, max(ln, 4096))
+try:
+    if op == "read":
+        n = os.preadv(fd, [memoryview(buf)[:ln]], off)
+    else:
+        buf[:ln] = bytes((i * 7 + 3) & 0xff for i in range(ln))
+        n = os.pwritev(fd, [memoryview(buf)[:ln]], off)
+    print("ok", n)
+except OSError as e:
+    print("err", errno.errorcode.get(e.errno, str(e.errno)))
+PY
+}
+
+expect_eq "badblocks list starts empty" "badblocks" "$(cat $bb)" ""
+pyio write $dev $((800 * 512)) 4096 >/dev/null
+echo "803 1" >$bb
+expect_eq "injected entry is listed" "badblocks" "$(cat $bb)" "803 1"
+expect_eq "read of the bad sector fails" "read 803" \
+	"$(pyio read $dev $((803 * 512)) 512)" "err EIO"
+expect_eq "read of a range touching it fails" "read 800-807" \
+	"$(pyio read $dev $((800 * 512)) 4096)" "err EIO"
+expect_eq "sectors either side still read" "read 802, 804" \
+	"$(pyio read $dev $((802 * 512)) 512) $(pyio read $dev $((804 * 512)) 512)" \
+	"ok 512 ok 512"
+expect_eq "a write covering the bad sector succeeds" "write 803" \
+	"$(pyio write $dev $((803 * 512)) 512)" "ok 512"
+expect_eq "... and clears it" "badblocks" "$(cat $bb)" ""
+expect_eq "... and the sector reads again" "read 803" \
+	"$(pyio read $dev $((803 * 512)) 512)" "ok 512"
+
+echo "1000 16" >$bb
+echo "1000 8" >/sys/block/pmem0/fcpmem/clear_badblocks
+expect_eq "clear_badblocks drops part of an entry" "badblocks" "$(cat $bb)" "1008 8"
+check "clear_badblocks refuses a range past the end" sh -c \
+	"! echo '$(($(cat /sys/block/pmem0/size) - 1)) 2' >/sys/block/pmem0/fcpmem/clear_badblocks"
+pyio write $dev $((1008 * 512)) 4096 >/dev/null
+expect_eq "a 4 KiB write clears the rest" "badblocks" "$(cat $bb)" ""
+
+# DAX: a file's third page goes bad.
+modprobe ext4 2>/dev/null
+mkfs.ext4 -F -q -b 4096 $dev && mount -o dax $dev "$mnt"
+f=$mnt/victim
+pyio write "$f" 0 65536 >/dev/null 2>&1 || head -c 65536 /dev/zero >"$f"
+python3 -c "
+import os
+fd = os.open('$f', os.O_RDWR | os.O_CREAT)
+os.pwrite(fd, bytes((i * 7 + 3) & 0xff for i in range(65536)), 0)
+os.fsync(fd)"
+blk=$(filefrag -v "$f" | awk '$1 == "0:" { gsub(/\.\./, "", $4); print $4 }')
+if [ -z "$blk" ]; then
+	ktap_not_ok "DAX: find the file's blocks"
+	filefrag -v "$f" | sed 's/^/# /'
+else
+	echo "$((blk * 8 + 16 + 3)) 1" >$bb
+	expect_eq "DAX: pages before the bad one read" "read page 0" \
+		"$(pyio read "$f" 0 4096)" "ok 4096"
+	expect_eq "DAX: the bad page fails" "read page 2" \
+		"$(pyio read "$f" 8192 4096)" "err EIO"
+	expect_eq "DAX: a read across it stops in front of it" "read pages 0-3" \
+		"$(pyio read "$f" 0 16384)" "ok 8192"
+	expect_eq "DAX: a partial write to the bad page is taken" "write 100 B" \
+		"$(pyio write "$f" $((8192 + 50)) 100)" "ok 100"
+	expect_eq "DAX: ... but leaves the sector bad" "badblocks" \
+		"$(cat $bb)" "$((blk * 8 + 16 + 3)) 1"
+	expect_eq "DAX: a whole-page write recovers it" "write page 2" \
+		"$(pyio write "$f" 8192 4096)" "ok 4096"
+	expect_eq "DAX: ... clears the entry" "badblocks" "$(cat $bb)" ""
+	expect_eq "DAX: ... and the page reads again" "read page 2" \
+		"$(pyio read "$f" 8192 4096)" "ok 4096"
+fi
+umount "$mnt"
+check "clean fsck after the recovery" e2fsck -fn $dev
+
+fcpmem_unload
+ktap_finish
