@@ -10,7 +10,6 @@
 
 #include <linux/blkdev.h>
 #include <linux/err.h>
-#include <linux/uaccess.h>
 
 /**
  * struct fcpmem_queue_cfg - what fcpmem asks of its request queue
@@ -77,25 +76,10 @@ fcpmem_compat_alloc_disk(int node, const struct fcpmem_queue_cfg *cfg)
 #define FCPMEM_DAX_POISONED	(-EIO)
 #endif
 
-#ifdef copy_to_nontemporal
-/* 6.12 renamed __copy_user_nocache() and dropped its zerorest argument. */
-static inline unsigned long
-fcpmem_compat_copy_user_nt(void *dst, const void __user *src, size_t size)
-{
-	unsigned long rem;
-
-	stac();
-	rem = copy_to_nontemporal(dst, (__force const void *)src, size);
-	clac();
-	return rem;
-}
-#else
-static inline unsigned long
-fcpmem_compat_copy_user_nt(void *dst, const void __user *src, size_t size)
-{
-	/* __copy_user_nocache() does its own stac()/clac() on 6.1. */
-	return __copy_user_nocache(dst, src, size, 0);
-}
-#endif
+/*
+ * The user-copy difference (6.1's __copy_user_nocache() against 6.12's
+ * copy_to_nontemporal()) sits with the other machine primitives in
+ * flushcache.h's kernel section, which the host tests replace.
+ */
 
 #endif /* FCPMEM_COMPAT_H */

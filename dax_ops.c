@@ -77,8 +77,8 @@ static int fcpmem_dax_zero_page_range(struct dax_device *dax_dev,
 	 * records the blocks as initialised.
 	 */
 	for (i = 0; i < nr_pages; i++)
-		fcpmem_memcpy_flushcache(pd->virt + off + PFN_PHYS(i),
-					 page_address(ZERO_PAGE(0)), PAGE_SIZE);
+		fcpmem_write_pmem(pd, off + PFN_PHYS(i),
+				  page_address(ZERO_PAGE(0)), PAGE_SIZE);
 	fcpmem_fence();
 	if (bad)
 		fcpmem_bb_clear(pd, off, PFN_PHYS(nr_pages));

@@ -18,6 +18,12 @@
 /* Per-CPU so the bio path never bounces a shared cache line. */
 struct fcpmem_stats {
 	u64 bytes_written;	/* bytes copied in by write bios */
+	u64 nt_bytes;		/* of those and of DAX zeroing: bytes stored
+				 * non-temporally
+				 */
+	u64 wb_lines;		/* cache lines written back after cached
+				 * stores of unaligned edges
+				 */
 	u64 bytes_read;		/* bytes copied out by read bios */
 	u64 flushes;		/* REQ_PREFLUSH bios served */
 	u64 fua_writes;		/* REQ_FUA bios served */
@@ -44,6 +50,10 @@ struct fcpmem_device {
 	struct dax_device *dax_dev;
 	struct dev_pagemap pgmap;	/* struct pages for fs-dax */
 };
+
+/* pmem_main.c */
+void fcpmem_write_pmem(struct fcpmem_device *pd, u64 off, const void *buf,
+		       unsigned int len);
 
 /* badblocks.c */
 int fcpmem_bb_init(struct fcpmem_device *pd);

@@ -32,11 +32,23 @@
 
 struct iov_iter;
 
+/**
+ * struct fcpmem_copy_acct - what one copy did, for the driver's counters
+ * @cached: bytes stored with cached stores (the unaligned edges), each of
+ *	    whose lines was then written back; the rest went non-temporal
+ * @wb_lines: cache-line write-backs issued
+ */
+struct fcpmem_copy_acct {
+	unsigned int cached;
+	unsigned int wb_lines;
+};
+
 int fcpmem_flushcache_init(const char *force);
 const char *fcpmem_flushcache_variant(void);
 const char *fcpmem_flushcache_wb_insn(void);
-void fcpmem_memcpy_flushcache(void *dst, const void *src, size_t n);
-void fcpmem_wb_range(void *addr, size_t n);
+struct fcpmem_copy_acct fcpmem_memcpy_flushcache(void *dst, const void *src,
+						 size_t n);
+unsigned int fcpmem_wb_range(void *addr, size_t n);
 void fcpmem_fence(void);
 size_t fcpmem_copy_from_iter_flushcache(void *addr, size_t bytes,
 					struct iov_iter *i);

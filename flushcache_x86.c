@@ -106,14 +106,17 @@ static unsigned long fcpmem_wb_stride = 64;	/* bytes per write-back */
  *
  * Uses the instruction chosen by fcpmem_flushcache_init(). The write-backs
  * are only ordered against later stores by fcpmem_fence().
+ *
+ * Return: the number of write-back instructions issued.
  */
-void fcpmem_wb_range(void *addr, size_t n)
+unsigned int fcpmem_wb_range(void *addr, size_t n)
 {
-	unsigned long p = (unsigned long)addr & ~(fcpmem_wb_stride - 1);
+	unsigned long first = (unsigned long)addr & ~(fcpmem_wb_stride - 1);
 	unsigned long end = (unsigned long)addr + n;
+	unsigned long p = first;
 
 	if (!n)
-		return;
+		return 0;
 
 	switch (fcpmem_wb_kind) {
 	case FCPMEM_WB_CLWB:
@@ -129,6 +132,7 @@ void fcpmem_wb_range(void *addr, size_t n)
 			fcpmem_clflush((void *)p);
 		break;
 	}
+	return (end - first + fcpmem_wb_stride - 1) / fcpmem_wb_stride;
 }
 
 /**
@@ -149,19 +153,21 @@ void fcpmem_fence(void)
  * the middle goes out with 8- and 4-byte movnti, and the last 1-3 bytes are
  * again a cached copy plus a write-back of their line.
  */
-static void fcpmem_copy_movnti(char *dst, const char *src, size_t n)
+static void fcpmem_copy_movnti(char *dst, const char *src, size_t n,
+			       struct fcpmem_copy_acct *acct)
 {
 	unsigned long head = -(unsigned long)dst & 7;
 
 	if (head) {
 		head = min_t(size_t, head, n);
 		fcpmem_memcpy_cached(dst, src, head);
+		acct->cached += head;
 		/*
 		 * The movnti stores that follow may share this line, but they
 		 * are not promised to clean it: write it back ourselves.
 		 */
 		if (FCPMEM_DO_HEAD_WB)
-			fcpmem_wb_range(dst, head);
+			acct->wb_lines += fcpmem_wb_range(dst, head);
 		dst += head;
 		src += head;
 		n -= head;
@@ -191,8 +197,9 @@ static void fcpmem_copy_movnti(char *dst, const char *src, size_t n)
 
 	if (n) {
 		fcpmem_memcpy_cached(dst, src, n);
+		acct->cached += n;
 		if (FCPMEM_DO_TAIL_WB)
-			fcpmem_wb_range(dst, n);
+			acct->wb_lines += fcpmem_wb_range(dst, n);
 	}
 }
 
@@ -223,19 +230,20 @@ static void fcpmem_ntlines(char *dst, const char *src, size_t n,
  * is written back there.
  */
 static void fcpmem_copy_vector(char *dst, const char *src, size_t n,
-			       enum fcpmem_copy_kind kind)
+			       enum fcpmem_copy_kind kind,
+			       struct fcpmem_copy_acct *acct)
 {
 	unsigned long head = -(unsigned long)dst & 63;
 	const char *src_end = src + n;
 	size_t chunk;
 
 	if (!fcpmem_fpu_usable()) {
-		fcpmem_copy_movnti(dst, src, n);
+		fcpmem_copy_movnti(dst, src, n, acct);
 		return;
 	}
 
 	if (head) {
-		fcpmem_copy_movnti(dst, src, head);
+		fcpmem_copy_movnti(dst, src, head, acct);
 		dst += head;
 		src += head;
 		n -= head;
@@ -248,7 +256,7 @@ static void fcpmem_copy_vector(char *dst, const char *src, size_t n,
 		n -= chunk;
 	}
 	if (n)
-		fcpmem_copy_movnti(dst, src, n);
+		fcpmem_copy_movnti(dst, src, n, acct);
 }
 
 /**
@@ -260,14 +268,22 @@ static void fcpmem_copy_vector(char *dst, const char *src, size_t n,
  * On return no cache line of [@dst, @dst + @n) is dirty: the bytes were
  * stored non-temporally or their lines written back. They are durable only
  * after the caller's fcpmem_fence().
+ *
+ * Return: how many bytes went through the cache and how many lines were
+ * written back, for the driver's counters (a few adds per call, none per
+ * store).
  */
-void fcpmem_memcpy_flushcache(void *dst, const void *src, size_t n)
+struct fcpmem_copy_acct fcpmem_memcpy_flushcache(void *dst, const void *src,
+						 size_t n)
 {
+	struct fcpmem_copy_acct acct = { 0, 0 };
+
 	/* below the threshold the vector variants are the scalar one */
 	if (n < FCPMEM_VEC_THRESHOLD || fcpmem_copy_kind == FCPMEM_COPY_MOVNTI)
-		fcpmem_copy_movnti(dst, src, n);
+		fcpmem_copy_movnti(dst, src, n, &acct);
 	else
-		fcpmem_copy_vector(dst, src, n, fcpmem_copy_kind);
+		fcpmem_copy_vector(dst, src, n, fcpmem_copy_kind, &acct);
+	return acct;
 }
 
 /*

@@ -42,9 +42,16 @@ fi
 expect_eq "plain writes before the runs took no FUA" "fua before" "$u0" 0
 
 b=$(fcpmem_stat pmem0 bytes_written)
+n=$(fcpmem_stat pmem0 nt_bytes)
+w=$(fcpmem_stat pmem0 wb_lines)
 dd if=/dev/zero of=$dev bs=1M count=4 oflag=direct status=none
 expect_eq "bytes_written counts a 4 MiB write" "delta" \
 	"$(($(fcpmem_stat pmem0 bytes_written) - b))" $((4 << 20))
+# Bios are sector aligned: no unaligned edge, nothing through the cache.
+expect_eq "all of it went out with non-temporal stores" "nt_bytes delta" \
+	"$(($(fcpmem_stat pmem0 nt_bytes) - n))" $((4 << 20))
+expect_eq "no cache line needed a write-back" "wb_lines delta" \
+	"$(($(fcpmem_stat pmem0 wb_lines) - w))" 0
 
 fcpmem_unload
 ktap_finish

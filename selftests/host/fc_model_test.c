@@ -151,11 +151,22 @@ static bool fc_copy_one(size_t doff, size_t salign, size_t n, char *msg,
 {
 	size_t lo = doff > FC_GUARD ? doff - FC_GUARD : 0;
 	size_t hi = doff + n + FC_GUARD;
+	struct fcpmem_copy_acct acct;
 	bool ok;
 
-	fcpmem_memcpy_flushcache(fcpmem_model.base + doff, fc_src + salign, n);
+	acct = fcpmem_memcpy_flushcache(fcpmem_model.base + doff,
+					fc_src + salign, n);
 	fcpmem_fence();
 	ok = fc_verify(doff, fc_src + salign, n, n, lo, hi, msg, len);
+	/* The driver's counters report what the copy did: hold it to that. */
+	if (ok && (acct.cached != fcpmem_model.cached_bytes ||
+		   acct.wb_lines != fcpmem_model.wbs)) {
+		snprintf(msg, len,
+			 "accounting: copy says %u cached bytes, %u write-backs; model saw %lu, %lu",
+			 acct.cached, acct.wb_lines, fcpmem_model.cached_bytes,
+			 fcpmem_model.wbs);
+		ok = false;
+	}
 	if (ok && fcpmem_model.pf_hi &&
 	    (fcpmem_model.pf_lo < (uintptr_t)(fc_src + salign) ||
 	     fcpmem_model.pf_hi >= (uintptr_t)(fc_src + salign + n))) {
