@@ -3,9 +3,8 @@
 #
 # tools/fcpmemctl against the loaded driver: list (sizes, regions and DAX
 # state against /proc/iomem), --json, stats and its watch mode, a name=
-# prefix other than pmem, exit codes, and badblocks. The driver has no
-# bad-block list yet, so the real disk must answer "no list" (exit 2); the
-# list handling itself runs against a fake sysfs tree over the real disk.
+# prefix other than pmem, exit codes, and badblocks (inject, show, clear and
+# repair on the real list; "no list" against a fake sysfs tree).
 # shellcheck source-path=SCRIPTDIR source=lib.sh disable=SC1091
 . "$(dirname "$0")/lib.sh"
 
@@ -129,7 +128,8 @@ expect_eq "stats: one line per disk" "disks" \
 want_counters=$(for f in /sys/block/pmem0/fcpmem/*; do
 	n=${f##*/}
 	[ "$n" = dax ] && continue
-	grep -qx '[0-9][0-9]*' "$f" && echo "$n"
+	# write-only files (clear_badblocks) do not read
+	grep -qx '[0-9][0-9]*' "$f" 2>/dev/null && echo "$n"
 done | sort | tr '\n' ' ')
 run --json stats pmem0
 check "stats --json parses" python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$out"
@@ -174,6 +174,9 @@ check "stats -w 1: the interval reports are MiB/s" \
 
 # The rates add up: 8 MiB written while three reports run; the interval
 # reports times their intervals must give those bytes back.
+# A fresh file: the wait below must not see an earlier run's output.
+out=$FCPMEM_TMP/ctl-watch.out
+rm -f "$out"
 "$ctl" --json stats -w 1 -c 3 pmem1 >"$out" 2>"$errf" &
 pid=$!
 i=0
@@ -193,6 +196,7 @@ assert len(reports) == 3, reports
 total = sum(r[0]["MiB_written/s"] * r[0]["interval_s"] for r in reports[1:])
 assert abs(total - 8) < 0.1, (total, reports)
 print(reports)' "$out"
+out=$FCPMEM_TMP/ctl.out
 
 # --- exit codes for disks that are not ours
 run list nosuchdisk
@@ -211,62 +215,71 @@ fi
 
 # --- badblocks on the real disk
 if [ -e /sys/block/pmem0/badblocks ]; then
-	# The driver has grown a list: the real round trip.
 	run badblocks pmem0
-	expect_rc "badblocks show exits 0" 0
+	expect_rc "badblocks pmem0 (show) exits 0" 0
+	expect_eq "badblocks: a fresh disk has an empty list" "output" \
+		"$(cat "$out")" "SECTOR COUNT"
 	run badblocks inject 2048 8 pmem0
 	expect_rc "badblocks inject 2048 8 exits 0" 0
+	run badblocks inject 4096 pmem0
+	expect_rc "badblocks inject 4096 (COUNT defaults to 1) exits 0" 0
 	run badblocks show pmem0
-	check "badblocks show lists 2048 8" grep -qx '2048 8' "$out"
+	expect_eq "badblocks show lists both" "output" \
+		"$(cat "$out")" "$(printf 'SECTOR COUNT\n2048 8\n4096 1')"
+	check "a read over an injected sector fails" sh -c \
+		'! dd if=/dev/pmem0 of=/dev/null bs=512 skip=2050 count=1 iflag=direct status=none'
 	run badblocks clear 2048 8 pmem0
 	expect_rc "badblocks clear 2048 8 exits 0" 0
 	run badblocks show pmem0
-	check "badblocks show: 2048 no longer listed" sh -c "! grep -q '^2048 ' '$out'"
+	expect_eq "badblocks clear dropped 2048+8 only" "output" \
+		"$(cat "$out")" "$(printf 'SECTOR COUNT\n4096 1')"
+	check "the cleared sectors read again" \
+		dd if=/dev/pmem0 of=/dev/null bs=512 skip=2048 count=8 iflag=direct status=none
+
+	# repair rewrites only the listed sectors of its range with zeros.
+	dd if=/dev/urandom of="$FCPMEM_TMP/pat" bs=512 count=16 status=none
+	dd if="$FCPMEM_TMP/pat" of=/dev/pmem0 bs=512 seek=4088 count=16 oflag=direct status=none
+	run badblocks inject 4092 8 pmem0
+	run badblocks repair 4088 16 pmem0
+	expect_rc "badblocks repair 4088 16 exits 0" 0
+	run badblocks show pmem0
+	expect_eq "badblocks repair emptied the list" "output" \
+		"$(cat "$out")" "SECTOR COUNT"
+	dd if=/dev/pmem0 of="$FCPMEM_TMP/got" bs=512 skip=4088 count=16 iflag=direct status=none
+	{
+		head -c 2048 "$FCPMEM_TMP/pat"
+		head -c 4096 /dev/zero
+		tail -c 2048 "$FCPMEM_TMP/pat"
+	} >"$FCPMEM_TMP/want"
+	check "repair zeroed sectors 4092-4099 and left 4088-4091, 4100-4103 alone" \
+		cmp "$FCPMEM_TMP/got" "$FCPMEM_TMP/want"
+	run badblocks repair 0 16 pmem0
+	expect_rc "badblocks repair of a clean range exits 0" 0
+	run badblocks inject $(($(cat /sys/block/pmem0/size) - 1)) 2 pmem0
+	expect_rc "badblocks inject past the end exits 1" 1
 else
-	for a in "" show "inject 2048 8" "clear 2048"; do
-		# shellcheck disable=SC2086 # split the action's words
-		run badblocks $a pmem0
-		expect_rc "badblocks ${a:+$a }pmem0 exits 2 without a list" 2
-	done
-	check "... saying the disk has no bad-block list" \
-		grep -qx 'fcpmemctl: pmem0 has no bad-block list (driver without badblocks support)' "$errf"
+	ktap_not_ok "/sys/block/pmem0/badblocks exists (the driver keeps a list)"
 fi
 run badblocks inject 2048 pmem0 extra
 expect_rc "badblocks with too many arguments exits 64" 64
+run badblocks inject x pmem0
+expect_rc "badblocks inject x exits 64" 64
 run badblocks show nosuchdisk
 expect_rc "badblocks nosuchdisk exits 1" 1
 
-# --- badblocks list handling, on a fake sysfs over the real /dev/pmem0
+# --- a disk without a list (a driver built without badblocks), faked:
+# every action must say so and exit 2.
 fake=$FCPMEM_TMP/fakesys
 rm -rf "$fake"
 mkdir -p "$fake/module/fcpmem" "$fake/block/pmem0/fcpmem"
 cp /sys/block/pmem0/size "$fake/block/pmem0/size"
-printf '100 8\n300 2\n' >"$fake/block/pmem0/badblocks"
-runfake badblocks pmem0
-expect_eq "fake list: show prints the kernel's list under a header" "show" \
-	"$(cat "$out")" "$(printf 'SECTOR COUNT\n100 8\n300 2')"
-runfake badblocks inject 5 3 pmem0
-expect_eq "fake list: inject writes 'SECTOR COUNT' to the list" "written" \
-	"$(cat "$fake/block/pmem0/badblocks")" "5 3"
-runfake badblocks inject $(($(cat /sys/block/pmem0/size) - 1)) 2 pmem0
-expect_rc "fake list: inject past the end exits 1" 1
-# clear rewrites only the listed sectors of its range with zeros, then
-# checks the list: the fake one never changes, so it must report that.
-dd if=/dev/urandom of="$FCPMEM_TMP/pat" bs=512 count=16 status=none
-dd if="$FCPMEM_TMP/pat" of=/dev/pmem0 bs=512 seek=96 count=16 oflag=direct status=none
-printf '100 8\n' >"$fake/block/pmem0/badblocks"
-runfake badblocks clear 96 16 pmem0
-expect_rc "fake list: clear exits 1 when the driver keeps the sectors listed" 1
-dd if=/dev/pmem0 of="$FCPMEM_TMP/got" bs=512 skip=96 count=16 iflag=direct status=none
-{
-	head -c 2048 "$FCPMEM_TMP/pat"
-	head -c 4096 /dev/zero
-	tail -c 2048 "$FCPMEM_TMP/pat"
-} >"$FCPMEM_TMP/want"
-check "fake list: clear zeroed sectors 100-107 and left 96-99, 108-111 alone" \
-	cmp "$FCPMEM_TMP/got" "$FCPMEM_TMP/want"
-runfake badblocks clear 0 50 pmem0
-expect_rc "fake list: clear of a range with nothing listed exits 0" 0
+for a in "" show "inject 2048 8" "clear 2048" "repair 2048 8"; do
+	# shellcheck disable=SC2086 # split the action's words
+	runfake badblocks $a pmem0
+	expect_rc "no list: badblocks ${a:+$a }pmem0 exits 2" 2
+done
+check "no list: the message says so" \
+	grep -qx 'fcpmemctl: pmem0 has no bad-block list (driver without badblocks support)' "$errf"
 fcpmem_unload
 
 # --- a name= prefix other than pmem, and dax=0
