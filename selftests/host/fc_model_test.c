@@ -16,36 +16,13 @@
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 #include "kselftest_harness.h"
 
-#define FC_BG		0xa5	/* background byte; never in a source */
-#define FC_GUARD	128	/* guard bytes checked each side of a copy */
-#define FC_SEED		20261122u
-
-static u8 *fc_src;		/* source pattern, 64 bytes slack + maximum */
-
-static void fc_fill_src(size_t len, unsigned int seed)
-{
-	size_t k;
-
-	free(fc_src);
-	fc_src = malloc(len);
-	if (!fc_src)
-		exit(1);
-	srand(seed);
-	for (k = 0; k < len; k++) {
-		fc_src[k] = rand();
-		if (fc_src[k] == FC_BG)
-			fc_src[k] = 0x5a;
-	}
-}
+#include "fc_common.h"
 
 /* A region of @len bytes for the model, line aligned, all background. */
 static u8 *fc_region(size_t len)
 {
-	u8 *r = aligned_alloc(64, len);
+	u8 *r = fc_region_alloc(len);
 
-	if (!r)
-		exit(1);
-	memset(r, FC_BG, len);
 	fcpmem_model_attach(r, len);
 	return r;
 }

@@ -14,37 +14,7 @@
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 #include "kselftest_harness.h"
 
-#define FC_BG		0xa5
-#define FC_GUARD	128
-#define FC_SEED		20261122u
-
-static u8 *fc_src;
-
-static void fc_fill_src(size_t len, unsigned int seed)
-{
-	size_t k;
-
-	free(fc_src);
-	fc_src = malloc(len);
-	if (!fc_src)
-		exit(1);
-	srand(seed);
-	for (k = 0; k < len; k++) {
-		fc_src[k] = rand();
-		if (fc_src[k] == FC_BG)
-			fc_src[k] = 0x5a;
-	}
-}
-
-static u8 *fc_region(size_t len)
-{
-	u8 *r = aligned_alloc(64, len);
-
-	if (!r)
-		exit(1);
-	memset(r, FC_BG, len);
-	return r;
-}
+#include "fc_common.h"
 
 /* Check the copy at @r + @doff and the guards, then restore background. */
 static bool fc_check(u8 *r, size_t doff, const u8 *src, size_t n, char *msg,
@@ -107,7 +77,7 @@ TEST_F(real, align_matrix)
 	size_t d, s, n;
 	char msg[256];
 
-	self->region = fc_region(FC_GUARD + 64 + 512 + FC_GUARD);
+	self->region = fc_region_alloc(FC_GUARD + 64 + 512 + FC_GUARD);
 	fc_fill_src(64 + 512, FC_SEED);
 	for (d = 0; d < 64; d++)
 		for (s = 0; s < 64; s++)
@@ -133,7 +103,7 @@ TEST_F(real, page_sizes_and_random)
 	unsigned int seed = FC_SEED + 2;
 	char msg[256];
 
-	self->region = fc_region(FC_GUARD + 64 + max + FC_GUARD);
+	self->region = fc_region_alloc(FC_GUARD + 64 + max + FC_GUARD);
 	fc_fill_src(64 + max, seed);
 	for (c = 0; c < ARRAY_SIZE(centre); c++)
 		for (n = centre[c] - 80; n <= centre[c] + 80; n++)
@@ -175,7 +145,7 @@ TEST_F(real, user_copy_and_wb_range)
 	size_t k, d, s, n;
 	char msg[256];
 
-	self->region = fc_region(FC_GUARD + 64 + 512 + FC_GUARD);
+	self->region = fc_region_alloc(FC_GUARD + 64 + 512 + FC_GUARD);
 	fc_fill_src(64 + 512, FC_SEED + 4);
 	for (k = 0; k < ARRAY_SIZE(kern); k++) {
 		fcpmem_emul_kernel = kern[k];
