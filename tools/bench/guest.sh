@@ -53,8 +53,12 @@ wait_dev() {
 	[ -b "$1" ]
 }
 
+# fcpmem_VARIANT (e.g. fcpmem_movnti): fcpmem with copy=VARIANT, to see
+# what the copy variant costs (not in the default driver list).
 load_fcpmem() {
-	insmod "$FCPMEM_KO" >&2 || return 1
+	local args=()
+	case "$1" in fcpmem_*) args=("copy=${1#fcpmem_}") ;; esac
+	insmod "$FCPMEM_KO" "${args[@]}" >&2 || return 1
 	local d
 	for d in /sys/block/*; do
 		[ -d "$d/fcpmem" ] && { echo "/dev/${d##*/}"; return 0; }
@@ -113,6 +117,13 @@ unload_rapiddisk() {
 	echo "rapiddisk detach 0" >/sys/kernel/rapiddisk/mgmt && rmmod rapiddisk
 }
 dax_rapiddisk() { echo 0; }
+
+kind_of() {
+	case "$1" in
+	fcpmem_*) echo fcpmem ;;
+	*) echo "$1" ;;
+	esac
+}
 
 # ---- fio ----
 
@@ -173,7 +184,7 @@ wanted() {
 run_driver() {
 	local round=$1 drv=$2 one=${3:-} dev dax entry name kind args mounted=0
 	dmesg -C
-	if ! dev=$("load_$drv"); then
+	if ! dev=$("load_$(kind_of "$drv")" "$drv"); then
 		echo "bench: loading $drv failed"
 		dmesg | tail -n 20 | sed 's/^/#   /'
 		failed=1
@@ -182,10 +193,10 @@ run_driver() {
 	if ! wait_dev "$dev"; then
 		echo "bench: $drv: $dev did not appear"
 		failed=1
-		"unload_$drv"
+		"unload_$(kind_of "$drv")"
 		return 1
 	fi
-	dax=$("dax_$drv")
+	dax=$("dax_$(kind_of "$drv")")
 	if [ "$round" = 1 ] && [ -z "$one" ]; then
 		{
 			echo "driver=$drv"
@@ -257,7 +268,7 @@ run_driver() {
 	if [ "$mounted" = 1 ]; then
 		umount "$MNT" || failed=1
 	fi
-	if ! "unload_$drv"; then
+	if ! "unload_$(kind_of "$drv")"; then
 		echo "bench: unloading $drv failed"
 		failed=1
 		return 1
@@ -280,6 +291,8 @@ done
 	echo "kernel=$KVER"
 	echo "cpus=$(nproc)"
 	echo "guest_cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
+	echo "guest_cpu_flags=$(grep -m 1 '^flags' /proc/cpuinfo | tr ' ' '\n' |
+		grep -xE 'erms|fsrm|rep_good|clwb|clflushopt|avx2|avx512f|movdir64b' | tr '\n' ' ')"
 	echo "mem_total_kb=$(sed -n 's/^MemTotal: *\([0-9]*\).*/\1/p' /proc/meminfo)"
 	echo "region=$(grep -i 'persistent memory' /proc/iomem | head -n 1 | sed 's/^ *//')"
 	echo "rounds=$ROUNDS"
@@ -307,7 +320,7 @@ if [ -n "$PROFILE" ]; then
 	echo -1 >/proc/sys/kernel/perf_event_paranoid
 	echo 0 >/proc/sys/kernel/kptr_restrict
 	for d in "${drivers[@]}"; do
-		[ "$("dax_$d")" = 1 ] || continue
+		[ "$("dax_$(kind_of "$d")")" = 1 ] || continue
 		log "profile: $PROFILE on $d"
 		PERF_DATA=$SCRATCH/perf-$d.data run_driver p "$d" "$PROFILE"
 		perf report -q -i "$SCRATCH/perf-$d.data" --stdio --no-children \
