@@ -14,7 +14,7 @@
 #   BENCH_RAMP     ramp seconds (1)     BENCH_SIZE_MB  disk size (512)
 #   BENCH_DRIVERS  drivers in order ("fcpmem nd_pmem brd rapiddisk")
 #   BENCH_JOBS     only these jobs (default all)
-#   BENCH_PROFILE  a job name: after the rounds, run it once more per DAX
+#   BENCH_PROFILE  a job name: after the rounds, run it once more per
 #                  driver under 'perf record' and save the report
 #
 # Exit status: 0 when every job of every driver ran; 1 otherwise (the
@@ -314,19 +314,20 @@ for round in $(seq 1 "$ROUNDS"); do
 	log "round $round done, $(($(date +%s) - t0)) s"
 done
 
-# Profiles: where the time goes for one job on the DAX drivers. TCG has no
+# Profiles: where the time goes for one job on each driver. TCG has no
 # PMU, so sample on the cpu-clock software event.
 if [ -n "$PROFILE" ]; then
 	echo -1 >/proc/sys/kernel/perf_event_paranoid
 	echo 0 >/proc/sys/kernel/kptr_restrict
 	for d in "${drivers[@]}"; do
-		[ "$("dax_$(kind_of "$d")")" = 1 ] || continue
 		log "profile: $PROFILE on $d"
 		PERF_DATA=$SCRATCH/perf-$d.data run_driver p "$d" "$PROFILE"
-		perf report -q -i "$SCRATCH/perf-$d.data" --stdio --no-children \
-			--sort symbol -g none --percent-limit 0.5 >"$OUT/profile-$PROFILE-$d.txt" 2>&1
-		perf report -q -i "$SCRATCH/perf-$d.data" --stdio --no-children \
-			--sort symbol -g caller,0.5,callee --percent-limit 2 \
+		# --kallsyms: module symbols (fcpmem, rapiddisk are not under
+		# /lib/modules) come from the running kernel's table
+		perf report -q -i "$SCRATCH/perf-$d.data" --kallsyms=/proc/kallsyms \
+			--stdio --no-children --sort symbol -g none --percent-limit 0.5 >"$OUT/profile-$PROFILE-$d.txt" 2>&1
+		perf report -q -i "$SCRATCH/perf-$d.data" --kallsyms=/proc/kallsyms \
+			--stdio --no-children --sort symbol -g caller,0.5,callee --percent-limit 2 \
 			>"$OUT/profile-$PROFILE-$d-callgraph.txt" 2>&1
 	done
 fi
