@@ -316,7 +316,10 @@ done
 
 # Profiles: where the time goes for one job on each driver. TCG has no
 # PMU, so sample on the cpu-clock software event.
-if [ -n "$PROFILE" ]; then
+if [ -n "$PROFILE" ] && ! perf version >/dev/null 2>&1; then
+	log "profile: no perf (Debian package linux-perf), skipped"
+	failed=1
+elif [ -n "$PROFILE" ]; then
 	echo -1 >/proc/sys/kernel/perf_event_paranoid
 	echo 0 >/proc/sys/kernel/kptr_restrict
 	for d in "${drivers[@]}"; do
