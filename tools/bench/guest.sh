@@ -140,6 +140,8 @@ run_fio() {
 	(cd "$SCRATCH" && "${perf[@]}" fio --name="$tag" --output-format=json \
 		--output="$SCRATCH/$tag.json" "$@") >"$SCRATCH/$tag.err" 2>&1
 	rc=$?
+	# the module's symbols, while it is still loaded, for perf report
+	[ "${#perf[@]}" -gt 0 ] && cp /proc/kallsyms "$PERF_DATA.kallsyms"
 	# (the JSON is parsed on the host: python3 takes seconds to start
 	# under TCG)
 	if [ "$rc" -eq 0 ] && [ -s "$SCRATCH/$tag.json" ]; then
@@ -326,10 +328,10 @@ elif [ -n "$PROFILE" ]; then
 		log "profile: $PROFILE on $d"
 		PERF_DATA=$SCRATCH/perf-$d.data run_driver p "$d" "$PROFILE"
 		# --kallsyms: module symbols (fcpmem, rapiddisk are not under
-		# /lib/modules) come from the running kernel's table
-		perf report -q -i "$SCRATCH/perf-$d.data" --kallsyms=/proc/kallsyms \
+		# /lib/modules) from the table saved while the module was loaded
+		perf report -q -i "$SCRATCH/perf-$d.data" --kallsyms="$SCRATCH/perf-$d.data.kallsyms" \
 			--stdio --no-children --sort symbol -g none --percent-limit 0.5 >"$OUT/profile-$PROFILE-$d.txt" 2>&1
-		perf report -q -i "$SCRATCH/perf-$d.data" --kallsyms=/proc/kallsyms \
+		perf report -q -i "$SCRATCH/perf-$d.data" --kallsyms="$SCRATCH/perf-$d.data.kallsyms" \
 			--stdio --no-children --sort symbol -g caller,0.5,callee --percent-limit 2 \
 			>"$OUT/profile-$PROFILE-$d-callgraph.txt" 2>&1
 	done
