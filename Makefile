@@ -9,6 +9,8 @@
 #   make check-host      host half: builds (W=1, both kernels), flushcache tests, lint
 #   make check-vm        VM half: selftests in QEMU on both kernels
 #   make check-crash     power-cut test, 20 kills per kernel (check runs 3)
+#   make bench           fcpmem vs nd_pmem, brd, rapiddisk in one VM per kernel
+#   make bench-flush     host benchmark of the flushcache copy variants
 #   make dkms-install    register the checkout with DKMS and build/install it
 #   make dkms-remove     remove it from DKMS again
 #   make clean
@@ -23,7 +25,7 @@ endif
 KDIR	?= /lib/modules/$(KVER)/build
 BUILD	:= $(TOP)/build/$(KVER)
 
-.PHONY: all module deps demo check check-host check-vm bench-flush \
+.PHONY: all module deps demo check check-host check-vm bench bench-flush \
 	dkms-install dkms-remove check-crash clean help
 
 all: module
@@ -64,12 +66,16 @@ dkms-install: deps
 dkms-remove:
 	@$(TOP)/tools/dkms remove
 
+bench: deps
+	@$(TOP)/tools/bench/run $(BENCH_ARGS)
+
 bench-flush: deps
 	$(MAKE) -C $(TOP)/tools/bench-flush run
 
 clean:
 	rm -rf $(TOP)/build
 	-$(MAKE) -C $(TOP)/selftests/host clean
+	-$(MAKE) -C $(TOP)/tools/crash clean
 
 help:
-	@sed -n '3,15p' $(TOP)/Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,17p' $(TOP)/Makefile | sed 's/^# \{0,1\}//'
