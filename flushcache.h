@@ -28,6 +28,9 @@
 #include <asm/fpu/api.h>
 #include <asm/fpu/types.h>
 #include <asm/processor.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+#include <linux/uaccess.h>
 #endif
 
 struct iov_iter;
@@ -44,6 +47,7 @@ struct fcpmem_copy_acct {
 };
 
 int fcpmem_flushcache_init(const char *force);
+void fcpmem_flushcache_tune(void *pmem, size_t len);
 const char *fcpmem_flushcache_variant(void);
 const char *fcpmem_flushcache_wb_insn(void);
 struct fcpmem_copy_acct fcpmem_memcpy_flushcache(void *dst, const void *src,
@@ -229,6 +233,29 @@ static inline void fcpmem_fpu_begin(void)
 static inline void fcpmem_fpu_end(void)
 {
 	kernel_fpu_end();
+}
+
+/* For timing the copy variants at load (fcpmem_flushcache_tune()). */
+static inline u64 fcpmem_clock_ns(void)
+{
+	return ktime_get_ns();
+}
+
+static inline void *fcpmem_scratch_alloc(size_t n)
+{
+	return kvmalloc(n, GFP_KERNEL);
+}
+
+static inline void fcpmem_scratch_free(void *p)
+{
+	kvfree(p);
+}
+
+/* Read that survives a machine check; returns the bytes not copied. */
+static inline unsigned long fcpmem_copy_mc(void *dst, const void *src,
+					   size_t n)
+{
+	return copy_mc_to_kernel(dst, src, n);
 }
 
 /*

@@ -73,7 +73,7 @@ static bool fcpmem_cpu_always(void)
 	return true;
 }
 
-/* In order of preference: the first one the CPU has is picked by default. */
+/* In order of preference: where timings tie, the earlier one is kept. */
 static const struct fcpmem_copy_variant {
 	const char *name;
 	enum fcpmem_copy_kind kind;
@@ -349,13 +349,125 @@ static size_t fcpmem_copy_user_flushcache(void *dst, const void __user *src,
 	return 0;
 }
 
+/*
+ * With no copy= given, each variant the CPU has is timed and the fastest
+ * kept, as crypto/xor.c and lib/raid6 pick their routines. CPU flags alone
+ * mislead: QEMU's TCG emulates the AVX2 streaming stores with generic
+ * helpers, while on real hardware every streaming variant runs at the
+ * memory's write bandwidth and the vector ones only save instructions
+ * (Documentation/performance.rst). The timing runs on the first region
+ * itself, before its disk exists, because under emulation the speed of a
+ * store depends on how the destination is mapped: a scratch buffer picked
+ * AVX2 on 6.1 under TCG where the region's own mapping favours movnti.
+ * It writes the region's own bytes back (read with a machine-check-safe
+ * copy first), so its contents never change, even if the power fails.
+ * The copy is what a bio of pages does: 4 KiB at a time to successive
+ * pages, 256 KiB per round (a few hundred us under TCG), best of five
+ * rounds with the variants taking turns, so interrupts, preemption and a
+ * slow spell of a busy host fall on no variant alone.
+ */
+#define FCPMEM_TIME_BLOCK	4096
+#define FCPMEM_TIME_BYTES	(64 * FCPMEM_TIME_BLOCK)
+#define FCPMEM_TIME_ROUNDS	5
+
+/* Variants still to be timed by fcpmem_flushcache_tune(), best first. */
+static const struct fcpmem_copy_variant *fcpmem_cand[ARRAY_SIZE(fcpmem_copy_variants)];
+static unsigned int fcpmem_ncand;
+
+/* One round over [@dst, @dst + @len) with variant @kind, in ns. */
+static u64 fcpmem_time_round(enum fcpmem_copy_kind kind, char *dst,
+			     const char *src, size_t len)
+{
+	u64 t0 = fcpmem_clock_ns();
+	size_t off;
+
+	fcpmem_copy_kind = kind;
+	for (off = 0; off < len; off += FCPMEM_TIME_BLOCK)
+		fcpmem_memcpy_flushcache(dst + off, src + off,
+					 FCPMEM_TIME_BLOCK);
+	fcpmem_fence();
+	return fcpmem_clock_ns() - t0;
+}
+
+/**
+ * fcpmem_flushcache_tune - time the copy variants on pmem, keep the fastest
+ * @pmem: the start of a mapped region nobody else uses yet
+ * @len: its length in bytes
+ *
+ * Only the first call after fcpmem_flushcache_init() chose automatically
+ * among several variants does anything; the variant in use must not change
+ * under a live disk. The first up to 256 KiB of @pmem are read and written
+ * back unchanged by each variant in turn. A later (narrower) variant must
+ * beat the best so far by more than 1/16 to displace it: where they tie,
+ * noise must not flip the choice from one load to the next. Sleeps.
+ */
+void fcpmem_flushcache_tune(void *pmem, size_t len)
+{
+	u64 ns[ARRAY_SIZE(fcpmem_copy_variants)];
+	unsigned int n = fcpmem_ncand, k, r, best = 0;
+	const struct fcpmem_copy_variant *v;
+	char msg[128];
+	int used = 0;
+	char *saved;
+
+	if (!n)
+		return;
+	fcpmem_ncand = 0;
+	len = min_t(size_t, len, FCPMEM_TIME_BYTES) & ~(size_t)(FCPMEM_TIME_BLOCK - 1);
+	if (!len) {
+		pr_info("copy variant %s, untimed: the region is smaller than a page\n",
+			fcpmem_cand[0]->name);
+		return;
+	}
+	saved = fcpmem_scratch_alloc(len);
+	if (!saved) {
+		pr_warn("copy variant %s, untimed: no memory to time the others\n",
+			fcpmem_cand[0]->name);
+		return;
+	}
+	if (fcpmem_copy_mc(saved, pmem, len)) {
+		pr_warn("copy variant %s, untimed: the region's first %zu KiB cannot be read (poisoned?)\n",
+			fcpmem_cand[0]->name, len >> 10);
+		goto out;
+	}
+
+	for (k = 0; k < n; k++)
+		ns[k] = ~0ULL;
+	for (r = 0; r < FCPMEM_TIME_ROUNDS; r++) {
+		for (k = 0; k < n; k++) {
+			u64 t = fcpmem_time_round(fcpmem_cand[k]->kind, pmem,
+						  saved, len);
+
+			if (t < ns[k])
+				ns[k] = t;
+		}
+	}
+	for (k = 0; k < n; k++) {
+		if (ns[k] + ns[k] / 16 < ns[best])
+			best = k;
+		used += snprintf(msg + used, sizeof(msg) - used, "%s%s %llu",
+				 k ? ", " : "", fcpmem_cand[k]->name,
+				 (unsigned long long)(ns[k] * FCPMEM_TIME_BLOCK / len));
+		if (used >= (int)sizeof(msg))
+			used = sizeof(msg) - 1;
+	}
+	v = fcpmem_cand[best];
+	pr_info("ns per 4 KiB copy: %s\n", msg);
+	pr_info("copy variant %s (fastest), write-back %s every %lu bytes\n",
+		v->name, fcpmem_wb_names[fcpmem_wb_kind], fcpmem_wb_stride);
+out:
+	fcpmem_copy_kind = fcpmem_cand[best]->kind;
+	fcpmem_scratch_free(saved);
+}
+
 /**
  * fcpmem_flushcache_init - choose the copy variant and write-back instruction
- * @force: NULL, "" or "auto" to choose from the CPU, else a variant name
+ * @force: NULL, "" or "auto" to choose, else a variant name
  *
  * The write-back instruction is the best the CPU has: clwb (leaves the line
- * valid), else clflushopt, else clflush. The copy variant is the widest the
- * CPU and kernel support (avx512 > avx2 > movnti) unless @force names one.
+ * valid), else clflushopt, else clflush. The copy variant is the one @force
+ * names, or else the fastest of those the CPU and kernel support (avx512,
+ * avx2, movnti); until fcpmem_flushcache_tune() has timed them, the widest.
  *
  * Return: 0, -EINVAL if @force names no variant, -EOPNOTSUPP if the CPU
  * lacks the one it names.
@@ -364,16 +476,16 @@ int fcpmem_flushcache_init(const char *force)
 {
 	const struct fcpmem_copy_variant *v = NULL;
 	unsigned int stride = fcpmem_cpu_clflush_size();
+	bool choose = !force || !*force || sysfs_streq(force, "auto");
+	unsigned int n = 0;
 	size_t k;
 
 	for (k = 0; k < ARRAY_SIZE(fcpmem_copy_variants); k++) {
 		const struct fcpmem_copy_variant *c = &fcpmem_copy_variants[k];
 
-		if (!force || !*force || sysfs_streq(force, "auto")) {
-			if (c->usable()) {
-				v = c;
-				break;
-			}
+		if (choose) {
+			if (c->usable())
+				fcpmem_cand[n++] = c;
 		} else if (sysfs_streq(force, c->name)) {
 			if (!c->usable()) {
 				pr_err("copy variant %s not supported by this CPU\n",
@@ -384,11 +496,14 @@ int fcpmem_flushcache_init(const char *force)
 			break;
 		}
 	}
-	if (!v) {
+	if (!choose && !v) {
 		pr_err("unknown copy variant \"%s\" (avx512, avx2, movnti)\n",
 		       force);
 		return -EINVAL;
 	}
+	if (choose)		/* movnti is always usable: n >= 1 */
+		v = fcpmem_cand[0];
+	fcpmem_ncand = n > 1 ? n : 0;
 
 	if (fcpmem_cpu_has_clwb())
 		fcpmem_wb_kind = FCPMEM_WB_CLWB;
@@ -405,8 +520,10 @@ int fcpmem_flushcache_init(const char *force)
 			stride);
 	fcpmem_copy_kind = v->kind;
 
-	pr_info("copy variant %s, write-back %s every %lu bytes\n",
-		v->name, fcpmem_wb_names[fcpmem_wb_kind], fcpmem_wb_stride);
+	if (!fcpmem_ncand)
+		pr_info("copy variant %s (%s), write-back %s every %lu bytes\n",
+			v->name, choose ? "the only one" : "copy=",
+			fcpmem_wb_names[fcpmem_wb_kind], fcpmem_wb_stride);
 	return 0;
 }
 

@@ -639,6 +639,8 @@ static struct fcpmem_device *fcpmem_device_create(unsigned int id,
 	ret = fcpmem_map(pd);
 	if (ret)
 		goto out_release_region;
+	/* The first region times the copy variants; no disk is live yet. */
+	fcpmem_flushcache_tune(pd->virt, pd->size);
 
 	cfg.dax = pd->dax;
 	disk = fcpmem_compat_alloc_disk(NUMA_NO_NODE, &cfg);

@@ -92,12 +92,15 @@ else
 	ktap_not_ok "name=fcp loads"
 fi
 
+# Without copy=, every variant the CPU has is timed and the fastest used.
+usable=movnti
 for v in movnti avx2 avx512; do
 	dmesg_mark
 	if fcpmem_load copy=$v 2>/dev/null; then
 		expect_eq "copy=$v is used" "copy_variant" \
 			"$(cut -d' ' -f1 /sys/block/pmem0/fcpmem/copy_variant)" "$v"
 		fcpmem_unload
+		[ "$v" = movnti ] || usable="$usable $v"
 	elif dmesg_since_mark | grep -q "lacks"; then
 		ktap_skip "copy=$v: guest CPU lacks it"
 	else
@@ -105,5 +108,33 @@ for v in movnti avx2 avx512; do
 		dmesg_since_mark | sed 's/^/# /'
 	fi
 done
+
+dmesg_mark
+if fcpmem_load; then
+	msg=$(dmesg_since_mark)
+	used=$(cut -d' ' -f1 /sys/block/pmem0/fcpmem/copy_variant)
+	fcpmem_unload
+	timed=$(echo "$msg" | sed -n 's/.*ns per 4 KiB copy: //p' |
+		sed 's/ [0-9][0-9]*,\{0,1\}//g')
+	if [ "$usable" = movnti ]; then
+		expect_eq "default variant with only movnti" "variant/dmesg" \
+			"$used $(echo "$msg" | grep -c 'copy variant movnti (the only one)')" \
+			"movnti 1"
+	else
+		# dmesg lists the timed variants widest first; movnti last.
+		want=
+		for v in avx512 avx2 movnti; do
+			case " $usable " in *" $v "*) want="$want$v " ;; esac
+		done
+		expect_eq "default: every usable variant timed" "timed" \
+			"$timed " "$want"
+		expect_eq "default: the fastest is used and named" "variant/dmesg" \
+			"$used $(echo "$msg" | grep -c "copy variant $used (fastest)")" \
+			"$used 1"
+	fi
+	echo "$msg" | grep -E 'ns per|copy variant' | sed 's/^/# /'
+else
+	ktap_not_ok "default load"
+fi
 
 ktap_finish

@@ -471,4 +471,100 @@ TEST(init_choices)
 	EXPECT_STREQ("clflush", fcpmem_flushcache_wb_insn());
 }
 
+/*
+ * Auto choice by timing on the region: the model's clock charges the
+ * test's costs per byte stored non-temporally, per byte of vector stores
+ * and per FPU section. The fastest variant wins; a narrower one must be
+ * more than 1/16 faster to displace a wider one; the region's bytes are
+ * unchanged and durable afterwards; the timing obeys every rule the model
+ * checks; only the first tune after init does anything; copy= still forces.
+ */
+static const char *fc_timed_choice(unsigned int features, unsigned int nt,
+				   unsigned int vec, unsigned int fpu)
+{
+	size_t len = fcpmem_model.len;
+	u8 *before = malloc(len);
+	const char *ret;
+
+	fcpmem_model.features = features;
+	fcpmem_model.fpu_usable = true;
+	fcpmem_model.cost_nt_byte = nt;
+	fcpmem_model.cost_vec_byte = vec;
+	fcpmem_model.cost_fpu_section = fpu;
+	srand(nt * 31 + vec);
+	for (size_t k = 0; k < len; k++)
+		fcpmem_model.base[k] = rand();
+	fcpmem_model_reset_range(0, len);
+	memcpy(before, fcpmem_model.base, len);
+	if (fcpmem_flushcache_init(NULL)) {
+		ret = "init failed";
+	} else {
+		fcpmem_flushcache_tune(fcpmem_model.base, len);
+		fcpmem_fence();
+		if (fcpmem_model.err[0])
+			ret = fcpmem_model.err;
+		else if (memcmp(before, fcpmem_model.base, len) ||
+			 memcmp(before, fcpmem_model.dur, len))
+			ret = "the region changed";
+		else
+			ret = fcpmem_flushcache_variant();
+	}
+	free(before);
+	return ret;
+}
+
+TEST(init_timed)
+{
+	fc_region(FCPMEM_TIME_BYTES);
+	fcpmem_model.scratch_ok = true;
+
+	/* TCG: vector stores emulated at twice the cost of movnti. */
+	EXPECT_STREQ("movnti", fc_timed_choice(FCPMEM_MODEL_ALL, 10, 20, 0));
+	/* Vector stores cheaper: the widest. */
+	EXPECT_STREQ("avx512", fc_timed_choice(FCPMEM_MODEL_ALL, 20, 10, 0));
+	/* A tie keeps the preferred (widest) variant. */
+	EXPECT_STREQ("avx512", fc_timed_choice(FCPMEM_MODEL_ALL, 10, 10, 0));
+	EXPECT_STREQ("avx2", fc_timed_choice(FCPMEM_MODEL_AVX2, 10, 10, 0));
+	/* 3% faster is noise, 10% is not. */
+	EXPECT_STREQ("avx2", fc_timed_choice(FCPMEM_MODEL_AVX2, 97, 100, 0));
+	EXPECT_STREQ("movnti", fc_timed_choice(FCPMEM_MODEL_AVX2, 90, 100, 0));
+	/* Equal stores, but an FPU section per 4 KiB costs 400 bytes' worth. */
+	EXPECT_STREQ("movnti", fc_timed_choice(FCPMEM_MODEL_ALL, 1, 1, 400));
+	EXPECT_GT(fcpmem_model.vec_bytes, 0UL);
+	EXPECT_LE(fcpmem_model.fpu_max, (size_t)FCPMEM_FPU_CHUNK);
+	/* Only movnti: nothing to time, nothing written. */
+	EXPECT_STREQ("movnti", fc_timed_choice(0, 1, 100, 0));
+	EXPECT_EQ(0UL, fcpmem_model.nt_bytes);
+	/* Only the first tune after init times; a second leaves it alone. */
+	EXPECT_STREQ("movnti", fc_timed_choice(FCPMEM_MODEL_ALL, 10, 20, 0));
+	fcpmem_model.cost_nt_byte = 40;
+	fcpmem_model_reset_range(0, fcpmem_model.len);
+	fcpmem_flushcache_tune(fcpmem_model.base, fcpmem_model.len);
+	EXPECT_STREQ("movnti", fcpmem_flushcache_variant());
+	EXPECT_EQ(0UL, fcpmem_model.nt_bytes);
+	/* A region shorter than a page is not timed. */
+	fcpmem_model_reset_range(0, fcpmem_model.len);
+	ASSERT_EQ(0, fcpmem_flushcache_init(NULL));
+	fcpmem_flushcache_tune(fcpmem_model.base, FCPMEM_TIME_BLOCK - 1);
+	EXPECT_STREQ("avx512", fcpmem_flushcache_variant());
+	EXPECT_EQ(0UL, fcpmem_model.nt_bytes);
+	/* copy= is obeyed whatever the timings say. */
+	EXPECT_EQ(0, fcpmem_flushcache_init("avx512"));
+	fcpmem_flushcache_tune(fcpmem_model.base, fcpmem_model.len);
+	EXPECT_STREQ("avx512", fcpmem_flushcache_variant());
+	EXPECT_EQ(0UL, fcpmem_model.nt_bytes);
+
+	/* An unreadable (poisoned) region: the widest, untimed, unwritten. */
+	fcpmem_model.mc_fail = true;
+	EXPECT_STREQ("avx512", fc_timed_choice(FCPMEM_MODEL_ALL, 10, 20, 0));
+	EXPECT_EQ(0UL, fcpmem_model.nt_bytes);
+	fcpmem_model.mc_fail = false;
+	/* No scratch memory: the same. */
+	fcpmem_model.scratch_ok = false;
+	EXPECT_STREQ("avx512", fc_timed_choice(FCPMEM_MODEL_ALL, 10, 20, 0));
+	EXPECT_EQ(0UL, fcpmem_model.nt_bytes);
+	fcpmem_model.cost_nt_byte = 0;
+	fcpmem_model.cost_vec_byte = 0;
+}
+
 TEST_HARNESS_MAIN

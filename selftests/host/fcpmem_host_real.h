@@ -8,6 +8,8 @@
 #define FCPMEM_HOST_REAL_H
 
 #include <cpuid.h>
+#include <stdlib.h>
+#include <time.h>
 
 static inline bool fcpmem_cpu_has_clwb(void)
 {
@@ -53,6 +55,31 @@ static inline void fcpmem_fpu_begin(void)
 static inline void fcpmem_fpu_end(void)
 {
 	asm volatile("vzeroupper" : : : "memory");
+}
+
+static inline u64 fcpmem_clock_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static inline void *fcpmem_scratch_alloc(size_t n)
+{
+	return aligned_alloc(4096, (n + 4095) & ~(size_t)4095);
+}
+
+static inline void fcpmem_scratch_free(void *p)
+{
+	free(p);
+}
+
+static inline unsigned long fcpmem_copy_mc(void *dst, const void *src,
+					   size_t n)
+{
+	memcpy(dst, src, n);
+	return 0;
 }
 
 #include "fcpmem_usercopy_emul.h"

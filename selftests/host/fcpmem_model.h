@@ -61,6 +61,15 @@ static struct fcpmem_model {
 	unsigned long fpu_sections;
 	unsigned long vec_bytes, nt_bytes, cached_bytes, wbs, fences;
 	uintptr_t pf_lo, pf_hi;	/* lowest and highest address prefetched */
+	/*
+	 * A clock for fcpmem_flushcache_tune(): each store and FPU section
+	 * advances it by the test's costs (all 0 unless set). Scratch
+	 * memory allocations fail unless scratch_ok; a machine-check-safe
+	 * read of the region fails if mc_fail.
+	 */
+	u64 clock;
+	unsigned int cost_nt_byte, cost_vec_byte, cost_fpu_section;
+	bool scratch_ok, mc_fail;
 	char err[256];		/* first broken rule, "" if none */
 } fcpmem_model;
 
@@ -161,7 +170,7 @@ static inline void fcpmem_memcpy_cached(void *dst, const void *src, size_t n)
 }
 
 static inline void fcpmem_model_nt(void *dst, const void *src, size_t n,
-			    const char *insn)
+				   const char *insn, unsigned int cost_byte)
 {
 	long off = fcpmem_model_off(dst, n, insn);
 
@@ -175,23 +184,24 @@ static inline void fcpmem_model_nt(void *dst, const void *src, size_t n,
 	memcpy(dst, src, n);
 	fcpmem_model_pend(off, n);
 	fcpmem_model.nt_bytes += n;
+	fcpmem_model.clock += (u64)n * cost_byte;
 }
 
 static inline void fcpmem_movnti8(void *dst, const void *src)
 {
-	fcpmem_model_nt(dst, src, 8, "movnti64");
+	fcpmem_model_nt(dst, src, 8, "movnti64", fcpmem_model.cost_nt_byte);
 }
 
 static inline void fcpmem_movnti4(void *dst, const void *src)
 {
-	fcpmem_model_nt(dst, src, 4, "movnti32");
+	fcpmem_model_nt(dst, src, 4, "movnti32", fcpmem_model.cost_nt_byte);
 }
 
 static inline void fcpmem_model_vec(void *dst, const void *src, const char *insn)
 {
 	if (!fcpmem_model.in_fpu)
 		fcpmem_model_fail("%s outside kernel_fpu_begin/end", insn);
-	fcpmem_model_nt(dst, src, 64, insn);
+	fcpmem_model_nt(dst, src, 64, insn, fcpmem_model.cost_vec_byte);
 	fcpmem_model.fpu_bytes += 64;
 	fcpmem_model.vec_bytes += 64;
 }
@@ -299,6 +309,7 @@ static inline void fcpmem_fpu_begin(void)
 	fcpmem_model.in_fpu = true;
 	fcpmem_model.fpu_bytes = 0;
 	fcpmem_model.fpu_sections++;
+	fcpmem_model.clock += fcpmem_model.cost_fpu_section;
 }
 
 static inline void fcpmem_fpu_end(void)
@@ -308,6 +319,31 @@ static inline void fcpmem_fpu_end(void)
 	fcpmem_model.in_fpu = false;
 	if (fcpmem_model.fpu_bytes > fcpmem_model.fpu_max)
 		fcpmem_model.fpu_max = fcpmem_model.fpu_bytes;
+}
+
+static inline u64 fcpmem_clock_ns(void)
+{
+	return fcpmem_model.clock;
+}
+
+static inline void *fcpmem_scratch_alloc(size_t n)
+{
+	return fcpmem_model.scratch_ok ? malloc(n) : NULL;
+}
+
+static inline void fcpmem_scratch_free(void *p)
+{
+	free(p);
+}
+
+/* A load: the CPU view; the model only checks it stays in the region. */
+static inline unsigned long fcpmem_copy_mc(void *dst, const void *src,
+					   size_t n)
+{
+	if (fcpmem_model_off(src, n, "copy_mc read") < 0 || fcpmem_model.mc_fail)
+		return n;
+	memcpy(dst, src, n);
+	return 0;
 }
 
 #include "fcpmem_usercopy_emul.h"
