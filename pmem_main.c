@@ -46,6 +46,73 @@ static struct fcpmem_device *fcpmem_devs[FCPMEM_MAX_REGIONS];
 static unsigned int fcpmem_nr_devs;
 
 /*
+ * memparse() without its silent wrap-around: digits worth 2^64 or more, or
+ * a K/M/G/T/P/E suffix that shifts the value past 2^64, give -ERANGE where
+ * memparse() would hand back the bits that are left (16E is 0, and
+ * 2^64 + 4096 is 4096). Same syntax otherwise: 0x hex, leading-0 octal,
+ * decimal, one optional suffix. -EINVAL if @s does not start with a digit;
+ * *@end is left after what was used.
+ */
+static int fcpmem_parse_u64(char *s, char **end, u64 *val)
+{
+	unsigned int base = 10, shift = 0;
+	char *p = s, saved;
+	u64 v;
+	int ret;
+
+	if (p[0] == '0' && tolower(p[1]) == 'x' && isxdigit(p[2])) {
+		base = 16;
+		p += 2;
+	} else if (p[0] == '0') {
+		base = 8;
+	}
+	while (isxdigit(*p) && hex_to_bin(*p) < base)
+		p++;
+	*end = p;
+	if (p == s)
+		return -EINVAL;
+
+	saved = *p;
+	*p = '\0';
+	ret = kstrtoull(s, 0, &v);
+	*p = saved;
+	if (ret)
+		return ret;
+
+	switch (*p) {
+	case 'E':
+	case 'e':
+		shift += 10;
+		fallthrough;
+	case 'P':
+	case 'p':
+		shift += 10;
+		fallthrough;
+	case 'T':
+	case 't':
+		shift += 10;
+		fallthrough;
+	case 'G':
+	case 'g':
+		shift += 10;
+		fallthrough;
+	case 'M':
+	case 'm':
+		shift += 10;
+		fallthrough;
+	case 'K':
+	case 'k':
+		shift += 10;
+		(*end)++;
+		break;
+	}
+	if (v > U64_MAX >> shift)
+		return -ERANGE;
+	*val = v << shift;
+	return 0;
+}
+
+/*
  * regions=size@start[,size@start...]: checked for syntax, zero sizes,
  * alignment and overlap here, so a bad value fails insmod before anything
  * is touched. Whether the range really is reserved pmem is checked at init.
@@ -79,16 +146,25 @@ static int fcpmem_regions_set(const char *val, const struct kernel_param *kp)
 			ret = -EINVAL;
 			goto out;
 		}
-		size = memparse(p, &end);
-		if (end == p || *end != '@') {
+		ret = fcpmem_parse_u64(p, &end, &size);
+		if (ret == -ERANGE) {
+			pr_err("regions=: size in '%s' is 16 EiB or more\n", tok);
+			goto out;
+		}
+		if (ret || *end != '@') {
 			pr_err("regions=: '%s' is not size@start (e.g. 256M@1G)\n",
 			       p);
 			ret = -EINVAL;
 			goto out;
 		}
 		p = end + 1;
-		start = memparse(p, &end);
-		if (end == p || *end) {
+		ret = fcpmem_parse_u64(p, &end, &start);
+		if (ret == -ERANGE) {
+			pr_err("regions=: start in '%s' is 16 EiB or more\n",
+			       tok);
+			goto out;
+		}
+		if (ret || *end) {
 			pr_err("regions=: bad start address in '%s' (e.g. 256M@1G)\n",
 			       tok);
 			ret = -EINVAL;
@@ -163,7 +239,9 @@ static int fcpmem_prefix_set(const char *val, const struct kernel_param *kp)
 		return -EINVAL;
 	}
 	for (i = 0; i < len; i++) {
-		if (!islower(val[i]) && !isdigit(val[i]) && val[i] != '_') {
+		/* islower() is Latin-1: it would let 0xe0-0xff through */
+		if (!isascii(val[i]) ||
+		    (!islower(val[i]) && !isdigit(val[i]) && val[i] != '_')) {
 			pr_err("name=: '%.*s' may only hold a-z, 0-9 and _\n",
 			       (int)len, val);
 			return -EINVAL;
