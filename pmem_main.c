@@ -268,7 +268,7 @@ MODULE_PARM_DESC(name,
 module_param_string(copy, fcpmem_param_copy, sizeof(fcpmem_param_copy),
 		    0444);
 MODULE_PARM_DESC(copy,
-		 "Force a write copy variant: movnti, avx2 or avx512 (default: empty, the fastest this CPU supports)");
+		 "Force a write copy variant: movnti, avx2 or avx512 (default: empty, time each one this CPU supports at load and use the fastest)");
 
 module_param_named(dax, fcpmem_param_dax, bool, 0444);
 MODULE_PARM_DESC(dax,
