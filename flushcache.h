@@ -28,7 +28,7 @@
 #include <asm/fpu/api.h>
 #include <asm/fpu/types.h>
 #include <asm/processor.h>
-#include <linux/slab.h>
+#include <linux/gfp.h>
 #include <linux/timekeeping.h>
 #include <linux/uaccess.h>
 #endif
@@ -241,14 +241,20 @@ static inline u64 fcpmem_clock_ns(void)
 	return ktime_get_ns();
 }
 
+/*
+ * Pages of the direct map, as the pages a bio carries are, not vmalloc
+ * space: under emulation the cost of a load depends on the mapping.
+ * fcpmem_scratch_free() needs the size back.
+ */
 static inline void *fcpmem_scratch_alloc(size_t n)
 {
-	return kvmalloc(n, GFP_KERNEL);
+	return (void *)__get_free_pages(GFP_KERNEL | __GFP_NOWARN,
+					get_order(n));
 }
 
-static inline void fcpmem_scratch_free(void *p)
+static inline void fcpmem_scratch_free(void *p, size_t n)
 {
-	kvfree(p);
+	free_pages((unsigned long)p, get_order(n));
 }
 
 /* Read that survives a machine check; returns the bytes not copied. */

@@ -457,7 +457,7 @@ void fcpmem_flushcache_tune(void *pmem, size_t len)
 		v->name, fcpmem_wb_names[fcpmem_wb_kind], fcpmem_wb_stride);
 out:
 	fcpmem_copy_kind = fcpmem_cand[best]->kind;
-	fcpmem_scratch_free(saved);
+	fcpmem_scratch_free(saved, len);
 }
 
 /**

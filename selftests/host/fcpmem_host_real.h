@@ -70,8 +70,9 @@ static inline void *fcpmem_scratch_alloc(size_t n)
 	return aligned_alloc(4096, (n + 4095) & ~(size_t)4095);
 }
 
-static inline void fcpmem_scratch_free(void *p)
+static inline void fcpmem_scratch_free(void *p, size_t n)
 {
+	(void)n;
 	free(p);
 }
 

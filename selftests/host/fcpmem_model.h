@@ -331,8 +331,9 @@ static inline void *fcpmem_scratch_alloc(size_t n)
 	return fcpmem_model.scratch_ok ? malloc(n) : NULL;
 }
 
-static inline void fcpmem_scratch_free(void *p)
+static inline void fcpmem_scratch_free(void *p, size_t n)
 {
+	(void)n;
 	free(p);
 }
 
