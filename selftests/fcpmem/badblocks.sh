@@ -66,6 +66,43 @@ check "clear_badblocks refuses a range past the end" sh -c \
 pyio write $dev $((1008 * 512)) 4096 >/dev/null
 expect_eq "a 4 KiB write clears the rest" "badblocks" "$(cat $bb)" ""
 
+# A machine check, as the kernel handles one: its handler hands the page to
+# memory_failure(), which for our struct pages calls the pagemap's
+# memory_failure hook. hwpoison-inject's corrupt-pfn calls memory_failure()
+# the same way (QEMU cannot raise a real machine check at a chosen address).
+# The hook must record the page's sectors; reads must then fail, and a
+# whole-page write must repair it. Nothing is mounted, so the kernel's
+# generic handler finds no user to kill ("recovery action for dax page").
+if [ "$(cat /sys/block/pmem0/fcpmem/dax)" != 1 ]; then
+	ktap_skip "memory_failure on a region page: DAX is off"
+elif ! modprobe hwpoison_inject 2>/dev/null ||
+     [ ! -e /sys/kernel/debug/hwpoison/corrupt-pfn ]; then
+	ktap_skip "memory_failure on a region page: no hwpoison_inject"
+else
+	start=$(sed 's/-.*//' /sys/block/pmem0/fcpmem/region)
+	pfn=$(((start + 1048576) / 4096))
+	pyio write $dev 1048576 4096 >/dev/null
+	dmesg_mark
+	# 6.12 returns EBUSY here: the generic handler found no owner.
+	printf '%#x\n' "$pfn" >/sys/kernel/debug/hwpoison/corrupt-pfn 2>/dev/null
+	expect_eq "memory_failure: the page's sectors are listed" "badblocks" \
+		"$(cat $bb)" "2048 8"
+	expect_eq "memory_failure: dmesg names the disk and sectors" "dmesg" \
+		"$(dmesg_since_mark | grep -c 'pmem0: sectors 2048-2055 marked bad')" "1"
+	expect_eq "memory_failure: a read of the page fails" "read 2048" \
+		"$(pyio read $dev 1048576 4096)" "err EIO"
+	expect_eq "memory_failure: the next page still reads" "read 2056" \
+		"$(pyio read $dev $((1048576 + 4096)) 4096)" "ok 4096"
+	expect_eq "memory_failure: a whole-page write repairs it" "write 2048" \
+		"$(pyio write $dev 1048576 4096)" "ok 4096"
+	expect_eq "memory_failure: ... the list is empty again" "badblocks" \
+		"$(cat $bb)" ""
+	expect_eq "memory_failure: ... and the page reads" "read 2048" \
+		"$(pyio read $dev 1048576 4096)" "ok 4096"
+	dmesg_since_mark | grep -E 'ector|emory failure|Injecting' | sed 's/^/# /'
+	rmmod hwpoison_inject 2>/dev/null
+fi
+
 # DAX: a file's third page goes bad.
 modprobe ext4 2>/dev/null
 mkfs.ext4 -F -q -b 4096 $dev && mount -o dax $dev "$mnt"
