@@ -356,9 +356,10 @@ static size_t fcpmem_copy_user_flushcache(void *dst, const void __user *src,
  * helpers, while on real hardware every streaming variant runs at the
  * memory's write bandwidth and the vector ones only save instructions
  * (Documentation/performance.rst). The timing runs on the first region
- * itself, before its disk exists, because under emulation the speed of a
- * store depends on how the destination is mapped: a scratch buffer picked
- * AVX2 on 6.1 under TCG where the region's own mapping favours movnti.
+ * itself, before its disk exists, so it times stores to the mapping bios
+ * will use. Under TCG the speed of a loop also depends on where it lies:
+ * one that straddles a page of module text runs several times slower,
+ * which is why Kbuild aligns these loops and tools/loopcheck checks them.
  * It writes the region's own bytes back (read with a machine-check-safe
  * copy first), so its contents never change, even if the power fails.
  * The copy is what a bio of pages does: 4 KiB at a time to successive
