@@ -73,7 +73,10 @@ static bool fcpmem_cpu_always(void)
 	return true;
 }
 
-/* In order of preference: where timings tie, the earlier one is kept. */
+/*
+ * Widest first: without timing, the first the CPU has is used; with timing,
+ * a tie goes to the last (narrowest), see fcpmem_flushcache_tune().
+ */
 static const struct fcpmem_copy_variant {
 	const char *name;
 	enum fcpmem_copy_kind kind;
@@ -398,9 +401,14 @@ static u64 fcpmem_time_round(enum fcpmem_copy_kind kind, char *dst,
  * Only the first call after fcpmem_flushcache_init() chose automatically
  * among several variants does anything; the variant in use must not change
  * under a live disk. The first up to 256 KiB of @pmem are read and written
- * back unchanged by each variant in turn. A later (narrower) variant must
- * beat the best so far by more than 1/16 to displace it: where they tie,
- * noise must not flip the choice from one load to the next. Sleeps.
+ * back unchanged by each variant in turn. A wider variant must beat the
+ * best narrower one by more than 1/16 to displace it. A vector copy also
+ * costs an XSAVE of the user's registers once per system call, which this
+ * timing, one kernel entry, does not see; and on an Intel Xeon host
+ * (tools/bench-flush) avx512 and movnti tie from 16 KiB up while movnti is
+ * 10-15% faster at 4 KiB into cold memory, which 256 KiB rewritten five
+ * times is not. Where they tie, noise must not flip the choice from one
+ * load to the next either. Sleeps.
  */
 void fcpmem_flushcache_tune(void *pmem, size_t len)
 {
@@ -443,9 +451,11 @@ void fcpmem_flushcache_tune(void *pmem, size_t len)
 				ns[k] = t;
 		}
 	}
-	for (k = 0; k < n; k++) {
+	best = n - 1;
+	for (k = n - 1; k-- > 0;)
 		if (ns[k] + ns[k] / 16 < ns[best])
 			best = k;
+	for (k = 0; k < n; k++) {
 		used += snprintf(msg + used, sizeof(msg) - used, "%s%s %llu",
 				 k ? ", " : "", fcpmem_cand[k]->name,
 				 (unsigned long long)(ns[k] * FCPMEM_TIME_BLOCK / len));
@@ -454,7 +464,7 @@ void fcpmem_flushcache_tune(void *pmem, size_t len)
 	}
 	v = fcpmem_cand[best];
 	pr_info("ns per 4 KiB copy: %s\n", msg);
-	pr_info("copy variant %s (fastest), write-back %s every %lu bytes\n",
+	pr_info("copy variant %s (timed), write-back %s every %lu bytes\n",
 		v->name, fcpmem_wb_names[fcpmem_wb_kind], fcpmem_wb_stride);
 out:
 	fcpmem_copy_kind = fcpmem_cand[best]->kind;

@@ -128,8 +128,8 @@ if fcpmem_load; then
 		done
 		expect_eq "default: every usable variant timed" "timed" \
 			"$timed " "$want"
-		expect_eq "default: the fastest is used and named" "variant/dmesg" \
-			"$used $(echo "$msg" | grep -c "copy variant $used (fastest)")" \
+		expect_eq "default: the timed choice is used and named" "variant/dmesg" \
+			"$used $(echo "$msg" | grep -c "copy variant $used (timed)")" \
 			"$used 1"
 	fi
 	echo "$msg" | grep -E 'ns per|copy variant' | sed 's/^/# /'

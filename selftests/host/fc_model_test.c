@@ -474,8 +474,8 @@ TEST(init_choices)
 /*
  * Auto choice by timing on the region: the model's clock charges the
  * test's costs per byte stored non-temporally, per byte of vector stores
- * and per FPU section. The fastest variant wins; a narrower one must be
- * more than 1/16 faster to displace a wider one; the region's bytes are
+ * and per FPU section. The fastest variant wins; a wider one must be more
+ * than 1/16 faster to displace a narrower one; the region's bytes are
  * unchanged and durable afterwards; the timing obeys every rule the model
  * checks; only the first tune after init does anything; copy= still forces.
  */
@@ -520,14 +520,20 @@ TEST(init_timed)
 
 	/* TCG: vector stores emulated at twice the cost of movnti. */
 	EXPECT_STREQ("movnti", fc_timed_choice(FCPMEM_MODEL_ALL, 10, 20, 0));
-	/* Vector stores cheaper: the widest. */
-	EXPECT_STREQ("avx512", fc_timed_choice(FCPMEM_MODEL_ALL, 20, 10, 0));
-	/* A tie keeps the preferred (widest) variant. */
-	EXPECT_STREQ("avx512", fc_timed_choice(FCPMEM_MODEL_ALL, 10, 10, 0));
-	EXPECT_STREQ("avx2", fc_timed_choice(FCPMEM_MODEL_AVX2, 10, 10, 0));
+	/* Vector stores cheaper: avx2 and avx512 tie per byte, so avx2. */
+	EXPECT_STREQ("avx2", fc_timed_choice(FCPMEM_MODEL_ALL, 20, 10, 0));
+	/* A cost per store instruction: the fewest stores, avx512, win. */
+	fcpmem_model.cost_store = 20;
+	EXPECT_STREQ("avx512", fc_timed_choice(FCPMEM_MODEL_ALL, 1, 1, 0));
+	fcpmem_model.cost_store = 0;
+	/* A tie goes to the narrowest: no FPU section for nothing. */
+	EXPECT_STREQ("movnti", fc_timed_choice(FCPMEM_MODEL_ALL, 10, 10, 0));
+	EXPECT_STREQ("movnti", fc_timed_choice(FCPMEM_MODEL_AVX2, 10, 10, 0));
 	/* 3% faster is noise, 10% is not. */
-	EXPECT_STREQ("avx2", fc_timed_choice(FCPMEM_MODEL_AVX2, 97, 100, 0));
-	EXPECT_STREQ("movnti", fc_timed_choice(FCPMEM_MODEL_AVX2, 90, 100, 0));
+	EXPECT_STREQ("movnti", fc_timed_choice(FCPMEM_MODEL_AVX2, 100, 97, 0));
+	EXPECT_STREQ("avx2", fc_timed_choice(FCPMEM_MODEL_AVX2, 100, 90, 0));
+	/* avx512 must beat avx2, not just movnti, by 1/16 to be chosen. */
+	EXPECT_STREQ("avx2", fc_timed_choice(FCPMEM_MODEL_ALL, 100, 90, 0));
 	/* Equal stores, but an FPU section per 4 KiB costs 400 bytes' worth. */
 	EXPECT_STREQ("movnti", fc_timed_choice(FCPMEM_MODEL_ALL, 1, 1, 400));
 	EXPECT_GT(fcpmem_model.vec_bytes, 0UL);
@@ -565,6 +571,7 @@ TEST(init_timed)
 	EXPECT_EQ(0UL, fcpmem_model.nt_bytes);
 	fcpmem_model.cost_nt_byte = 0;
 	fcpmem_model.cost_vec_byte = 0;
+	fcpmem_model.cost_store = 0;
 }
 
 TEST_HARNESS_MAIN

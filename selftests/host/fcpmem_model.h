@@ -62,13 +62,14 @@ static struct fcpmem_model {
 	unsigned long vec_bytes, nt_bytes, cached_bytes, wbs, fences;
 	uintptr_t pf_lo, pf_hi;	/* lowest and highest address prefetched */
 	/*
-	 * A clock for fcpmem_flushcache_tune(): each store and FPU section
-	 * advances it by the test's costs (all 0 unless set). Scratch
+	 * A clock for fcpmem_flushcache_tune(): each byte stored, each
+	 * store instruction and each FPU section advances it by the test's
+	 * costs (all 0 unless set). Scratch
 	 * memory allocations fail unless scratch_ok; a machine-check-safe
 	 * read of the region fails if mc_fail.
 	 */
 	u64 clock;
-	unsigned int cost_nt_byte, cost_vec_byte, cost_fpu_section;
+	unsigned int cost_nt_byte, cost_vec_byte, cost_store, cost_fpu_section;
 	bool scratch_ok, mc_fail;
 	char err[256];		/* first broken rule, "" if none */
 } fcpmem_model;
@@ -184,7 +185,7 @@ static inline void fcpmem_model_nt(void *dst, const void *src, size_t n,
 	memcpy(dst, src, n);
 	fcpmem_model_pend(off, n);
 	fcpmem_model.nt_bytes += n;
-	fcpmem_model.clock += (u64)n * cost_byte;
+	fcpmem_model.clock += (u64)n * cost_byte + fcpmem_model.cost_store;
 }
 
 static inline void fcpmem_movnti8(void *dst, const void *src)
@@ -197,23 +198,26 @@ static inline void fcpmem_movnti4(void *dst, const void *src)
 	fcpmem_model_nt(dst, src, 4, "movnti32", fcpmem_model.cost_nt_byte);
 }
 
-static inline void fcpmem_model_vec(void *dst, const void *src, const char *insn)
+/* One line in @stores vector store instructions. */
+static inline void fcpmem_model_vec(void *dst, const void *src, const char *insn,
+				    unsigned int stores)
 {
 	if (!fcpmem_model.in_fpu)
 		fcpmem_model_fail("%s outside kernel_fpu_begin/end", insn);
 	fcpmem_model_nt(dst, src, 64, insn, fcpmem_model.cost_vec_byte);
+	fcpmem_model.clock += (u64)(stores - 1) * fcpmem_model.cost_store;
 	fcpmem_model.fpu_bytes += 64;
 	fcpmem_model.vec_bytes += 64;
 }
 
 static inline void fcpmem_ntline_avx2(void *dst, const void *src)
 {
-	fcpmem_model_vec(dst, src, "vmovntdq ymm x2");
+	fcpmem_model_vec(dst, src, "vmovntdq ymm x2", 2);
 }
 
 static inline void fcpmem_ntline_avx512(void *dst, const void *src)
 {
-	fcpmem_model_vec(dst, src, "vmovntdq zmm");
+	fcpmem_model_vec(dst, src, "vmovntdq zmm", 1);
 }
 
 /* No effect on memory; the test checks it stayed inside the source. */
