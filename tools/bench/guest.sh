@@ -246,7 +246,12 @@ run_driver() {
 			continue
 		fi
 		if [ "$mounted" = 0 ]; then
-			mkfs.ext4 -F -q -b 4096 "$dev" >"$SCRATCH/mkfs.log" 2>&1 &&
+			# Inode tables and journal zeroed by mkfs, not by
+			# ext4lazyinit in the background of the timed jobs: that
+			# would skew them, and its zeroout running beside fio's
+			# writes hits rapiddisk's concurrent-writer BUG (above).
+			mkfs.ext4 -F -q -b 4096 -E lazy_itable_init=0,lazy_journal_init=0 \
+				"$dev" >"$SCRATCH/mkfs.log" 2>&1 &&
 				if [ "$dax" = 1 ]; then
 					mount -o dax "$dev" "$MNT"
 				else
