@@ -2,12 +2,13 @@
 #
 # fcpmem: wraps kbuild and the test suites. Kbuild lists the objects.
 #
-#   make [KVER=...]      build fcpmem.ko into build/<KVER>/ with W=1
-#   make deps            install every package the project needs (apt)
+#   make [KVER=...]      build fcpmem.ko into build/<KVER>/ with W=1; KVER is a
+#                        version or a kernels.conf name (make KVER=7.3)
+#   make deps            install every package and kernel the project needs
 #   make demo            boot a VM, load fcpmem, mkfs + mount -o dax, run fio
-#   make check           everything: host build + tests and VM tests, both kernels
-#   make check-host      host half: builds (W=1, both kernels), flushcache tests, lint
-#   make check-vm        VM half: selftests in QEMU on both kernels
+#   make check           everything: host build + tests and VM tests, every kernel
+#   make check-host      host half: builds (W=1, every kernel), flushcache tests, lint
+#   make check-vm        VM half: selftests in QEMU on every kernel
 #   make check-crash     power-cut test, 20 kills per kernel (check runs 3)
 #   make bench           fcpmem vs nd_pmem, brd, rapiddisk in one VM per kernel
 #   make bench-flush     host benchmark of the flushcache copy variants
@@ -19,9 +20,10 @@ TOP	:= $(CURDIR)
 SHELL	:= /bin/bash
 SOURCES	:= Kbuild $(wildcard $(TOP)/*.c $(TOP)/*.h)
 
-ifeq ($(KVER),)
-KVER	:= $(shell $(TOP)/tools/kver --why)
-endif
+# A kernels.conf name or an empty KVER resolves to an installed version;
+# KROOT is / or the tree that holds it (kernels.conf, tools/kernels).
+override KVER := $(shell $(TOP)/tools/kernels kver $(KVER) 2>/dev/null || echo $(KVER))
+KROOT	:= $(shell $(TOP)/tools/kernels root $(KVER) 2>/dev/null)
 KDIR	?= /lib/modules/$(KVER)/build
 BUILD	:= $(TOP)/build/$(KVER)
 
@@ -31,16 +33,17 @@ BUILD	:= $(TOP)/build/$(KVER)
 all: module
 
 # Each kernel gets its own object directory of symlinks to the sources, so
-# builds for 6.1 and 6.12 never share an object file.
+# builds for different kernels never share an object file. A kernel from
+# another distribution builds in its tree, with that tree's compiler.
 module:
-	@if [ -z "$(KVER)" ] || [ ! -e "$(KDIR)/Makefile" ]; then \
-		echo "fcpmem: no kernel headers for '$(KVER)' ($(KDIR)); run 'make deps' or pass KVER=" >&2; \
+	@if [ -z "$(KVER)" ] || [ -z "$(KROOT)" ] || [ ! -e "$(KROOT)$(KDIR)/Makefile" ]; then \
+		echo "fcpmem: no kernel headers for '$(KVER)' ($(KROOT)$(KDIR)); run 'make deps' or pass KVER=" >&2; \
 		exit 1; \
 	fi
-	@echo "fcpmem: KVER=$(KVER) KDIR=$(KDIR) -> $(BUILD)/fcpmem.ko"
+	@echo "fcpmem: KVER=$(KVER) KDIR=$(KROOT:/=)$(KDIR) -> $(BUILD)/fcpmem.ko"
 	@mkdir -p $(BUILD)
 	@for f in $(notdir $(SOURCES)); do ln -sf $(TOP)/$$f $(BUILD)/$$f; done
-	$(MAKE) -C $(KDIR) M=$(BUILD) W=1 modules
+	$(TOP)/tools/kernels exec $(KVER) $(MAKE) -C $(KDIR) M=$(BUILD) W=1 modules
 
 deps:
 	@$(TOP)/tools/deps

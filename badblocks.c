@@ -20,6 +20,7 @@
 #include <linux/page-flags.h>
 #include <linux/set_memory.h>
 
+#include "compat.h"
 #include "fcpmem.h"
 
 /**
@@ -58,7 +59,8 @@ bool fcpmem_bb_first(struct fcpmem_device *pd, u64 off, u64 len,
 {
 	sector_t s = off >> SECTOR_SHIFT, bad;
 	u64 end = min(off + len, pd->size);
-	int nr, num_bad;
+	fcpmem_bb_len_t num_bad;
+	int nr;
 
 	if (!READ_ONCE(pd->bb.count) || !len)
 		return false;
@@ -86,7 +88,7 @@ void fcpmem_bb_record(struct fcpmem_device *pd, u64 off, u64 len)
 	sector_t s = off >> SECTOR_SHIFT;
 	sector_t e = DIV_ROUND_UP(off + len, SECTOR_SIZE);
 
-	if (badblocks_set(&pd->bb, s, e - s, 1))
+	if (!fcpmem_compat_badblocks_set(&pd->bb, s, e - s))
 		dev_warn_ratelimited(&pd->pdev->dev,
 				     "%s: bad-block list full, sectors %llu-%llu not recorded\n",
 				     pd->disk->disk_name, (u64)s, (u64)e - 1);

@@ -15,7 +15,6 @@
 #include <linux/io.h>
 #include <linux/memremap.h>
 #include <linux/mm.h>
-#include <linux/pfn_t.h>
 #include <linux/uio.h>
 
 #include "compat.h"
@@ -25,7 +24,7 @@
 static long fcpmem_dax_direct_access(struct dax_device *dax_dev,
 				     pgoff_t pgoff, long nr_pages,
 				     enum dax_access_mode mode, void **kaddr,
-				     pfn_t *pfn)
+				     fcpmem_pfn_t *pfn)
 {
 	struct fcpmem_device *pd = dax_get_private(dax_dev);
 	u64 off = PFN_PHYS(pgoff), bad;
@@ -53,7 +52,7 @@ static long fcpmem_dax_direct_access(struct dax_device *dax_dev,
 	if (kaddr)
 		*kaddr = pd->virt + off;
 	if (pfn)
-		*pfn = phys_to_pfn_t(pd->phys + off, PFN_DEV | PFN_MAP);
+		*pfn = fcpmem_phys_to_pfn(pd->phys + off);
 	return avail;
 }
 

@@ -31,6 +31,7 @@
 #include <linux/gfp.h>
 #include <linux/timekeeping.h>
 #include <linux/uaccess.h>
+#include "compat.h"
 #endif
 
 struct iov_iter;
@@ -268,21 +269,12 @@ static inline unsigned long fcpmem_copy_mc(void *dst, const void *src,
  * Non-temporal copy from user space; returns the bytes not copied. The
  * kernel's routine stores the unaligned edges with cached stores (and on a
  * fault may finish byte by byte), so the caller writes those lines back.
- * 6.1 exports __copy_user_nocache(dst, src, size, zerorest); later kernels
- * renamed it copy_to_nontemporal(), which 6.12's uaccess_64.h announces with
- * a macro of the same name. Keying on that macro rather than on a version
- * number also covers stable kernels that picked up the rename. Both kernels'
- * inline wrappers do the stac()/clac() and, on 6.12, mask the user address.
- * @size is at most INT_MAX: the wrappers take an unsigned int.
+ * Which kernel routine that is differs by version: see compat.h.
  */
 static inline size_t fcpmem_copy_user_nt(void *dst, const void __user *src,
 					 size_t size)
 {
-#ifdef copy_to_nontemporal
-	return copy_from_user_inatomic_nontemporal(dst, src, size);
-#else
-	return __copy_from_user_inatomic_nocache(dst, src, size);
-#endif
+	return fcpmem_compat_copy_user_nt(dst, src, size);
 }
 
 #endif /* FCPMEM_HOST_REAL */

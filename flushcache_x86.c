@@ -19,6 +19,7 @@
 #include "flushcache.h"
 
 #ifdef __KERNEL__
+#include "compat.h"
 #include <linux/bvec.h>
 #include <linux/highmem.h>
 #include <linux/uio.h>
@@ -564,17 +565,6 @@ const char *fcpmem_flushcache_wb_insn(void)
 }
 
 #ifdef __KERNEL__
-/*
- * 6.4 renamed the iovec array to __iov behind iter_iov(); the same change
- * added the iter_iov_addr() macro, which tells the two apart without a
- * version number (stable backports included).
- */
-#ifdef iter_iov_addr
-#define fcpmem_iter_iov(i)	iter_iov(i)
-#else
-#define fcpmem_iter_iov(i)	((i)->iov)
-#endif
-
 static size_t fcpmem_iter_user(char *to, const char __user *from, size_t len)
 {
 	if (!access_ok(from, len))
@@ -626,7 +616,7 @@ static size_t fcpmem_iter_bvec(char *to, size_t bytes,
 	for (; done < bytes; bv++, skip = 0) {
 		while (skip < bv->bv_len && done < bytes) {
 			off = bv->bv_offset + skip;
-			page = nth_page(bv->bv_page, off >> PAGE_SHIFT);
+			page = fcpmem_nth_page(bv->bv_page, off >> PAGE_SHIFT);
 			off &= ~PAGE_MASK;
 			len = min3(bytes - done, (size_t)bv->bv_len - skip,
 				   (size_t)PAGE_SIZE - off);
