@@ -351,9 +351,26 @@ static void fcpmem_submit_bio(struct bio *bio)
 	/*
 	 * The block layer already fails bios past the capacity; check again
 	 * so that no path can ever make us copy outside the region.
+	 *
+	 * Only a bio that carries data has a position to check. The sector of
+	 * an empty bio (a bare REQ_PREFLUSH) means nothing, and stacking
+	 * drivers leave anything in it: 6.1's dm-linear remaps the empty
+	 * flush it sends to each target like a data bio, so the target that
+	 * begins at table sector B passes it down at sector 0 - B, wrapped.
+	 * The block layer's own end-of-device check, bio_check_eod(), skips
+	 * bios without sectors for this reason; failing them here made every
+	 * fsync through such a table return EIO. The start is compared in
+	 * sectors: a sector near 2^64 shifted to bytes would wrap into range.
 	 */
 	off = (u64)bio->bi_iter.bi_sector << SECTOR_SHIFT;
-	if (off > pd->size || bio->bi_iter.bi_size > pd->size - off) {
+	if (bio->bi_iter.bi_size &&
+	    (bio->bi_iter.bi_sector > (pd->size >> SECTOR_SHIFT) ||
+	     bio->bi_iter.bi_size > pd->size - off)) {
+		pr_err_ratelimited("%s: refused %s of %u bytes at sector %llu, beyond the end of the disk; the layer above sent it, please report this\n",
+				   pd->disk->disk_name,
+				   write ? "a write" : "a read",
+				   bio->bi_iter.bi_size,
+				   (u64)bio->bi_iter.bi_sector);
 		bio_io_error(bio);
 		return;
 	}
