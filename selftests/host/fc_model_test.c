@@ -184,7 +184,14 @@ FIXTURE_TEARDOWN(copy)
 	TH_LOG("FAIL variant=%s " fmt, variant->name, ##__VA_ARGS__)
 
 /* Every destination and source alignment in a line, every size to 512. */
-TEST_F(copy, align_matrix)
+/*
+ * The harness's 30 s default is a hang guard; on a loaded 2-core CI host a
+ * whole-matrix run of one variant has taken longer (seen: load average 18).
+ * Nothing here is timed.
+ */
+#define FC_TEST_TIMEOUT	600
+
+TEST_F_TIMEOUT(copy, align_matrix, FC_TEST_TIMEOUT)
 {
 	size_t d, s, n;
 	char msg[320];
@@ -206,7 +213,7 @@ TEST_F(copy, align_matrix)
  * Every alignment again just above the vector threshold, where the vector
  * variants switch from the scalar path to head + lines + tail.
  */
-TEST_F(copy, vector_matrix)
+TEST_F_TIMEOUT(copy, vector_matrix, FC_TEST_TIMEOUT)
 {
 	size_t d, s, n;
 	char msg[320];
@@ -227,7 +234,7 @@ TEST_F(copy, vector_matrix)
 }
 
 /* Sizes around a page and 64 KiB: FPU chunk and loop boundaries. */
-TEST_F(copy, page_sizes)
+TEST_F_TIMEOUT(copy, page_sizes, FC_TEST_TIMEOUT)
 {
 	static const size_t centre[] = { 4096, 8192, 65536 };
 	static const size_t salign[] = { 0, 1, 8, 37, 63 };
@@ -250,7 +257,7 @@ TEST_F(copy, page_sizes)
 }
 
 /* Random sizes up to 1 MiB, random alignments; the seed is printed. */
-TEST_F(copy, random_to_1m)
+TEST_F_TIMEOUT(copy, random_to_1m, FC_TEST_TIMEOUT)
 {
 	size_t d, s, n, k;
 	unsigned int seed = FC_SEED + 2;
@@ -275,7 +282,7 @@ TEST_F(copy, random_to_1m)
  * The vector variants really use vector stores, only in bounded FPU
  * sections, and fall back to movnti where the FPU can't be used.
  */
-TEST_F(copy, fpu_sections)
+TEST_F_TIMEOUT(copy, fpu_sections, FC_TEST_TIMEOUT)
 {
 	bool vec = strcmp(variant->name, "movnti");
 	char msg[320];
