@@ -608,6 +608,67 @@ static void fcpmem_explain_busy(const struct fcpmem_range *r)
 
 /* Devices */
 
+/* @v as memparse() reads it, in the largest unit that keeps it exact. */
+static void fcpmem_fmt_mem(char *buf, size_t len, u64 v)
+{
+	if (v && IS_ALIGNED(v, SZ_1G))
+		snprintf(buf, len, "%lluG", v >> 30);
+	else if (IS_ALIGNED(v, SZ_1M))
+		snprintf(buf, len, "%lluM", v >> 20);
+	else
+		snprintf(buf, len, "%lluK", v >> 10);
+}
+
+/* "memmap=SIZE!START", or "regions=SIZE@START" for a regions= entry. */
+static void fcpmem_fmt_hint(char *buf, size_t len, bool memmap,
+			    phys_addr_t start, u64 size)
+{
+	char sz[24], at[24];
+
+	fcpmem_fmt_mem(sz, sizeof(sz), size);
+	fcpmem_fmt_mem(at, sizeof(at), start);
+	snprintf(buf, len, memmap ? "memmap=%s!%s" : "regions=%s@%s", sz, at);
+}
+
+/*
+ * Cut the region to the served range (see FCPMEM_LAYOUT_ALIGN): the same
+ * with dax=0 and dax=1, and when memremap_pages() fails, so disk byte 0
+ * never moves. A region too small to hold one aligned block is served
+ * whole and never with DAX: no mode could map it, so that is stable too.
+ */
+static void fcpmem_layout(struct fcpmem_device *pd,
+			  const struct fcpmem_range *r)
+{
+	struct device *dev = &pd->pdev->dev;
+	bool memmap = !fcpmem_param_nr_ranges;
+	phys_addr_t r_end = r->start + r->size;
+	phys_addr_t start = ALIGN(r->start, FCPMEM_LAYOUT_ALIGN);
+	phys_addr_t end = ALIGN_DOWN(r_end, FCPMEM_LAYOUT_ALIGN);
+	char hint[64];
+
+	pd->phys = r->start;
+	pd->size = r->size;
+	if (end <= start) {
+		start = ALIGN_DOWN(r->start, FCPMEM_LAYOUT_ALIGN);
+		end = ALIGN(r_end, FCPMEM_LAYOUT_ALIGN);
+		fcpmem_fmt_hint(hint, sizeof(hint), memmap, start, end - start);
+		dev_warn(dev, "region [mem %#llx-%#llx] (%llu KiB) holds no whole %d MiB aligned block: serving all of it, never with DAX; %s would be served with DAX, from another byte 0 (make the file system again)\n",
+			 (u64)r->start, (u64)r_end - 1, r->size >> 10,
+			 FCPMEM_LAYOUT_ALIGN >> 20, hint);
+		return;
+	}
+	if (start == r->start && end == r_end)
+		return;
+	fcpmem_fmt_hint(hint, sizeof(hint), memmap, start, end - start);
+	dev_warn(dev, "region [mem %#llx-%#llx] is not %d MiB aligned: serving [mem %#llx-%#llx] (%llu MiB) with dax=0 and dax=1 alike; %llu KiB before it and %llu KiB after it unused; %s would leave nothing unused\n",
+		 (u64)r->start, (u64)r_end - 1, FCPMEM_LAYOUT_ALIGN >> 20,
+		 (u64)start, (u64)end - 1, (u64)(end - start) >> 20,
+		 (u64)(start - r->start) >> 10, (u64)(r_end - end) >> 10,
+		 hint);
+	pd->phys = start;
+	pd->size = end - start;
+}
+
 static int fcpmem_pick_name(struct gendisk *disk, unsigned int *next)
 {
 	struct device *other;
@@ -636,7 +697,9 @@ static int fcpmem_map(struct fcpmem_device *pd)
 {
 	void *addr = NULL;
 
-	if (fcpmem_param_dax) {
+	/* An unaligned served range is one fcpmem_layout() keeps off DAX. */
+	if (fcpmem_param_dax && IS_ALIGNED(pd->phys, FCPMEM_LAYOUT_ALIGN) &&
+	    IS_ALIGNED(pd->size, FCPMEM_LAYOUT_ALIGN)) {
 		addr = fcpmem_dax_map(pd);
 		if (IS_ERR(addr))
 			return PTR_ERR(addr);
@@ -702,17 +765,17 @@ static struct fcpmem_device *fcpmem_device_create(unsigned int id,
 
 	/*
 	 * Claim first, map second: a busy region must fail before we create
-	 * a second mapping of memory some other driver is using.
+	 * a second mapping of memory some other driver is using. The claim
+	 * is the whole region, so nobody else takes the unused edges.
 	 */
 	snprintf(pd->res_name, sizeof(pd->res_name), KBUILD_MODNAME ".%u", id);
-	pd->res = request_mem_region(pd->phys, pd->size, pd->res_name);
+	pd->res = request_mem_region(r->start, r->size, pd->res_name);
 	if (!pd->res) {
-		struct fcpmem_range busy = { pd->phys, pd->size };
-
-		fcpmem_explain_busy(&busy);
+		fcpmem_explain_busy(r);
 		ret = -EBUSY;
 		goto out_unregister;
 	}
+	fcpmem_layout(pd, r);
 
 	ret = fcpmem_map(pd);
 	if (ret)
@@ -829,13 +892,16 @@ static int __init fcpmem_init(void)
 		nr = fcpmem_param_nr_ranges;
 		memcpy(ranges, fcpmem_param_ranges, nr * sizeof(ranges[0]));
 		for (i = 0; i < nr; i++) {
+			char hint[64];
+
 			if (fcpmem_range_is_legacy_pmem(ranges[i].start,
 							ranges[i].size))
 				continue;
-			pr_err("regions=: [mem %#llx-%#llx] is not inside a legacy pmem region; reserve it with memmap=%lluM!%lluM on the kernel command line (see /proc/iomem)\n",
+			fcpmem_fmt_hint(hint, sizeof(hint), true,
+					ranges[i].start, ranges[i].size);
+			pr_err("regions=: [mem %#llx-%#llx] is not inside a legacy pmem region; reserve it with %s on the kernel command line (see /proc/iomem)\n",
 			       (u64)ranges[i].start,
-			       (u64)(ranges[i].start + ranges[i].size - 1),
-			       ranges[i].size >> 20, (u64)ranges[i].start >> 20);
+			       (u64)(ranges[i].start + ranges[i].size - 1), hint);
 			return -ENODEV;
 		}
 	} else {
