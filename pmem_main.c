@@ -18,6 +18,7 @@
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/numa.h>
 #include <linux/platform_device.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -669,6 +670,17 @@ static void fcpmem_layout(struct fcpmem_device *pd,
 	pd->size = end - start;
 }
 
+/*
+ * The NUMA node of the region's memory, found as the in-tree e820 driver
+ * finds it. The device, its disk and the struct pages of DAX go there, not
+ * on the node of whichever CPU ran insmod. A node the firmware names but
+ * that has no memory online has no NODE_DATA(): take the nearest online.
+ */
+static int fcpmem_region_node(phys_addr_t start)
+{
+	return numa_map_to_online_node(phys_to_target_node(start));
+}
+
 static int fcpmem_pick_name(struct gendisk *disk, unsigned int *next)
 {
 	struct device *other;
@@ -734,11 +746,13 @@ static struct fcpmem_device *fcpmem_device_create(unsigned int id,
 						  unsigned int *next_name)
 {
 	struct fcpmem_queue_cfg cfg = { };
+	int node = fcpmem_region_node(r->start);
 	struct fcpmem_device *pd;
 	struct gendisk *disk;
 	int ret;
 
-	pd = kzalloc(sizeof(*pd), GFP_KERNEL);
+	/* Read on every bio: on the node of the memory it describes. */
+	pd = kzalloc_node(sizeof(*pd), GFP_KERNEL, node);
 	if (!pd)
 		return ERR_PTR(-ENOMEM);
 	pd->id = id;
@@ -755,12 +769,21 @@ static struct fcpmem_device *fcpmem_device_create(unsigned int id,
 	if (ret)
 		goto out_free_stats;
 
-	pd->pdev = platform_device_register_simple(KBUILD_MODNAME, id, NULL, 0);
-	if (IS_ERR(pd->pdev)) {
-		ret = PTR_ERR(pd->pdev);
+	pd->pdev = platform_device_alloc(KBUILD_MODNAME, id);
+	if (!pd->pdev) {
+		ret = -ENOMEM;
+		goto out_bb_exit;
+	}
+	/*
+	 * Before the add: memremap_pages() and the disk take the node from
+	 * here, and sysfs shows numa_node only if it is set by then.
+	 */
+	set_dev_node(&pd->pdev->dev, node);
+	ret = platform_device_add(pd->pdev);
+	if (ret) {
 		pr_err("region [mem %pa+%#llx]: cannot register platform device: %d\n",
 		       &pd->phys, pd->size, ret);
-		goto out_bb_exit;
+		goto out_put_pdev;
 	}
 
 	/*
@@ -773,7 +796,7 @@ static struct fcpmem_device *fcpmem_device_create(unsigned int id,
 	if (!pd->res) {
 		fcpmem_explain_busy(r);
 		ret = -EBUSY;
-		goto out_unregister;
+		goto out_del_pdev;
 	}
 	fcpmem_layout(pd, r);
 
@@ -784,7 +807,7 @@ static struct fcpmem_device *fcpmem_device_create(unsigned int id,
 	fcpmem_flushcache_tune(pd->virt, pd->size);
 
 	cfg.dax = pd->dax;
-	disk = fcpmem_compat_alloc_disk(NUMA_NO_NODE, &cfg);
+	disk = fcpmem_compat_alloc_disk(node, &cfg);
 	if (IS_ERR(disk)) {
 		ret = PTR_ERR(disk);
 		goto out_unmap;
@@ -816,11 +839,11 @@ static struct fcpmem_device *fcpmem_device_create(unsigned int id,
 	}
 
 	dev_info(&pd->pdev->dev,
-		 "%s: [mem %#llx-%#llx] %llu MiB, copy %s/%s, DAX %s\n",
+		 "%s: [mem %#llx-%#llx] %llu MiB, copy %s/%s, DAX %s, node %d\n",
 		 disk->disk_name, (u64)pd->phys, (u64)pd->phys + pd->size - 1,
 		 pd->size >> 20,
 		 fcpmem_flushcache_variant(), fcpmem_flushcache_wb_insn(),
-		 pd->dax ? "on" : "off");
+		 pd->dax ? "on" : "off", node);
 	return pd;
 
 out_dax_detach:
@@ -832,8 +855,10 @@ out_unmap:
 	fcpmem_unmap(pd);
 out_release_region:
 	release_mem_region(pd->res->start, resource_size(pd->res));
-out_unregister:
-	platform_device_unregister(pd->pdev);
+out_del_pdev:
+	platform_device_del(pd->pdev);
+out_put_pdev:
+	platform_device_put(pd->pdev);
 out_bb_exit:
 	fcpmem_bb_exit(pd);
 out_free_stats:
