@@ -138,46 +138,40 @@ static const struct dev_pagemap_ops fcpmem_pagemap_ops = {
 };
 
 /**
- * fcpmem_dax_map() - map the region with struct pages for fs-dax
- * @pd: the device; @pd->phys and @pd->size hold the claimed region
+ * fcpmem_dax_map() - map the served range with struct pages for fs-dax
+ * @pd: the device; @pd->phys and @pd->size hold the served range, which
+ *	pmem_main.c has already cut to FCPMEM_LAYOUT_ALIGN
  *
- * Memory hotplug creates struct pages only for whole subsections
- * (memremap_compat_align(), 2 MiB on x86_64). An unaligned region is served
- * on its largest aligned part, and @pd->phys/@pd->size shrink to it; the
- * in-tree driver refuses such a region outright.
+ * Never changes the served range: a file system made with DAX must read
+ * the same when DAX is off or cannot come up (see FCPMEM_LAYOUT_ALIGN).
+ * The struct pages go on the device's NUMA node, the region's own.
  *
  * Return: the kernel address of the mapping with @pd->dax set; NULL when
- * DAX cannot be served on this region (the reason is logged and the caller
- * maps the region without DAX); or an ERR_PTR.
+ * DAX cannot be served on this range (the reason is logged and the caller
+ * maps the same range without DAX); or an ERR_PTR.
  */
 void *fcpmem_dax_map(struct fcpmem_device *pd)
 {
 	struct device *dev = &pd->pdev->dev;
 	unsigned long align = memremap_compat_align();
-	phys_addr_t start = ALIGN(pd->phys, align);
-	phys_addr_t end = ALIGN_DOWN(pd->phys + pd->size, align);
+	phys_addr_t end = pd->phys + pd->size;
 	void *addr;
 
 	if (!IS_ENABLED(CONFIG_FS_DAX)) {
 		dev_info(dev, "kernel built without CONFIG_FS_DAX: serving without DAX\n");
 		return NULL;
 	}
-	if (end <= start) {
-		dev_warn(dev, "region [mem %#llx-%#llx] holds no whole %lu KiB aligned block: serving the whole region without DAX\n",
-			 (u64)pd->phys, (u64)pd->phys + pd->size - 1,
-			 align >> 10);
+	/*
+	 * Hotplug granularity is 2 MiB on x86-64, which the layout is cut
+	 * to; an architecture with a coarser one gets block I/O only.
+	 */
+	if (!IS_ALIGNED(pd->phys, align) || !IS_ALIGNED(pd->size, align)) {
+		dev_warn(dev, "[mem %#llx-%#llx] is not %lu KiB aligned, which struct pages need: serving it without DAX\n",
+			 (u64)pd->phys, (u64)end - 1, align >> 10);
 		return NULL;
 	}
-	if (start != pd->phys || end != pd->phys + pd->size) {
-		dev_warn(dev, "region [mem %#llx-%#llx] is not %lu KiB aligned: serving DAX on [mem %#llx-%#llx] (%llu MiB), %llu KiB at the edges unused; reserve memmap=%lluK!%lluK to use it all, or load with dax=0 to serve the whole region without DAX\n",
-			 (u64)pd->phys, (u64)pd->phys + pd->size - 1,
-			 align >> 10, (u64)start, (u64)end - 1,
-			 (u64)(end - start) >> 20,
-			 (pd->size - (end - start)) >> 10,
-			 (u64)(end - start) >> 10, (u64)start >> 10);
-	}
 
-	pd->pgmap.range.start = start;
+	pd->pgmap.range.start = pd->phys;
 	pd->pgmap.range.end = end - 1;
 	pd->pgmap.nr_range = 1;
 	pd->pgmap.type = MEMORY_DEVICE_FS_DAX;
@@ -185,13 +179,11 @@ void *fcpmem_dax_map(struct fcpmem_device *pd)
 	pd->pgmap.owner = pd;
 	addr = memremap_pages(&pd->pgmap, dev_to_node(dev));
 	if (IS_ERR(addr)) {
-		dev_warn(dev, "cannot create struct pages for [mem %#llx-%#llx]: %ld; serving without DAX\n",
-			 (u64)start, (u64)end - 1, PTR_ERR(addr));
+		dev_warn(dev, "cannot create struct pages for [mem %#llx-%#llx]: %ld; serving the same range without DAX\n",
+			 (u64)pd->phys, (u64)end - 1, PTR_ERR(addr));
 		memset(&pd->pgmap, 0, sizeof(pd->pgmap));
 		return NULL;
 	}
-	pd->phys = start;
-	pd->size = end - start;
 	pd->dax = true;
 	return addr;
 }

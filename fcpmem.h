@@ -11,9 +11,19 @@
 #include <linux/memremap.h>
 #include <linux/percpu.h>
 #include <linux/platform_device.h>
+#include <linux/sizes.h>
 #include <linux/types.h>
 
 #define FCPMEM_MAX_REGIONS	16	/* regions= entries and devices */
+
+/*
+ * Disk byte 0 is the region start rounded up to this, and the disk ends at
+ * the region end rounded down, whatever dax= says and whether DAX comes
+ * up: memory hotplug makes struct pages only for whole 2 MiB subsections
+ * on x86-64, and a file system must read the same with DAX and without.
+ * Part of the on-media layout: never make it depend on the kernel.
+ */
+#define FCPMEM_LAYOUT_ALIGN	SZ_2M
 
 /* Per-CPU so the bio path never bounces a shared cache line. */
 struct fcpmem_stats {
@@ -32,12 +42,15 @@ struct fcpmem_stats {
 
 struct fcpmem_device {
 	unsigned int id;		/* index into fcpmem_devs[] */
-	phys_addr_t phys;		/* served range start, physical */
+	phys_addr_t phys;		/* served range start, physical:
+					 * disk byte 0
+					 */
 	u64 size;			/* served range size in bytes */
 	void *virt;			/* write-back kernel mapping of it */
 	struct resource *res;		/* our claim in /proc/iomem: the
-					 * whole region, which DAX alignment
-					 * may make larger than what we serve
+					 * whole region, larger than what we
+					 * serve when it is not aligned to
+					 * FCPMEM_LAYOUT_ALIGN
 					 */
 	struct platform_device *pdev;	/* parent of the disk, devres owner */
 	struct gendisk *disk;

@@ -18,6 +18,7 @@
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/numa.h>
 #include <linux/platform_device.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -625,6 +626,78 @@ static void fcpmem_explain_busy(const struct fcpmem_range *r)
 
 /* Devices */
 
+/* @v as memparse() reads it, in the largest unit that keeps it exact. */
+static void fcpmem_fmt_mem(char *buf, size_t len, u64 v)
+{
+	if (v && IS_ALIGNED(v, SZ_1G))
+		snprintf(buf, len, "%lluG", v >> 30);
+	else if (IS_ALIGNED(v, SZ_1M))
+		snprintf(buf, len, "%lluM", v >> 20);
+	else
+		snprintf(buf, len, "%lluK", v >> 10);
+}
+
+/* "memmap=SIZE!START", or "regions=SIZE@START" for a regions= entry. */
+static void fcpmem_fmt_hint(char *buf, size_t len, bool memmap,
+			    phys_addr_t start, u64 size)
+{
+	char sz[24], at[24];
+
+	fcpmem_fmt_mem(sz, sizeof(sz), size);
+	fcpmem_fmt_mem(at, sizeof(at), start);
+	snprintf(buf, len, memmap ? "memmap=%s!%s" : "regions=%s@%s", sz, at);
+}
+
+/*
+ * Cut the region to the served range (see FCPMEM_LAYOUT_ALIGN): the same
+ * with dax=0 and dax=1, and when memremap_pages() fails, so disk byte 0
+ * never moves. A region too small to hold one aligned block is served
+ * whole and never with DAX: no mode could map it, so that is stable too.
+ */
+static void fcpmem_layout(struct fcpmem_device *pd,
+			  const struct fcpmem_range *r)
+{
+	struct device *dev = &pd->pdev->dev;
+	bool memmap = !fcpmem_param_nr_ranges;
+	phys_addr_t r_end = r->start + r->size;
+	phys_addr_t start = ALIGN(r->start, FCPMEM_LAYOUT_ALIGN);
+	phys_addr_t end = ALIGN_DOWN(r_end, FCPMEM_LAYOUT_ALIGN);
+	char hint[64];
+
+	pd->phys = r->start;
+	pd->size = r->size;
+	if (end <= start) {
+		start = ALIGN_DOWN(r->start, FCPMEM_LAYOUT_ALIGN);
+		end = ALIGN(r_end, FCPMEM_LAYOUT_ALIGN);
+		fcpmem_fmt_hint(hint, sizeof(hint), memmap, start, end - start);
+		dev_warn(dev, "region [mem %#llx-%#llx] (%llu KiB) holds no whole %d MiB aligned block: serving all of it, never with DAX; %s would be served with DAX, from another byte 0 (make the file system again)\n",
+			 (u64)r->start, (u64)r_end - 1, r->size >> 10,
+			 FCPMEM_LAYOUT_ALIGN >> 20, hint);
+		return;
+	}
+	if (start == r->start && end == r_end)
+		return;
+	fcpmem_fmt_hint(hint, sizeof(hint), memmap, start, end - start);
+	dev_warn(dev, "region [mem %#llx-%#llx] is not %d MiB aligned: serving [mem %#llx-%#llx] (%llu MiB) with dax=0 and dax=1 alike; %llu KiB before it and %llu KiB after it unused; %s would leave nothing unused\n",
+		 (u64)r->start, (u64)r_end - 1, FCPMEM_LAYOUT_ALIGN >> 20,
+		 (u64)start, (u64)end - 1, (u64)(end - start) >> 20,
+		 (u64)(start - r->start) >> 10, (u64)(r_end - end) >> 10,
+		 hint);
+	pd->phys = start;
+	pd->size = end - start;
+}
+
+/*
+ * The NUMA node of the region's memory, found as the in-tree e820 driver
+ * finds it. The device, its disk and the struct pages of DAX go there, not
+ * on the node of whichever CPU ran insmod. A node the firmware names but
+ * that has no memory online has no NODE_DATA(): take the nearest online.
+ */
+static int fcpmem_region_node(phys_addr_t start)
+{
+	return numa_map_to_online_node(phys_to_target_node(start));
+}
+
 static int fcpmem_pick_name(struct gendisk *disk, unsigned int *next)
 {
 	struct device *other;
@@ -653,7 +726,9 @@ static int fcpmem_map(struct fcpmem_device *pd)
 {
 	void *addr = NULL;
 
-	if (fcpmem_param_dax) {
+	/* An unaligned served range is one fcpmem_layout() keeps off DAX. */
+	if (fcpmem_param_dax && IS_ALIGNED(pd->phys, FCPMEM_LAYOUT_ALIGN) &&
+	    IS_ALIGNED(pd->size, FCPMEM_LAYOUT_ALIGN)) {
 		addr = fcpmem_dax_map(pd);
 		if (IS_ERR(addr))
 			return PTR_ERR(addr);
@@ -688,11 +763,13 @@ static struct fcpmem_device *fcpmem_device_create(unsigned int id,
 						  unsigned int *next_name)
 {
 	struct fcpmem_queue_cfg cfg = { };
+	int node = fcpmem_region_node(r->start);
 	struct fcpmem_device *pd;
 	struct gendisk *disk;
 	int ret;
 
-	pd = kzalloc(sizeof(*pd), GFP_KERNEL);
+	/* Read on every bio: on the node of the memory it describes. */
+	pd = kzalloc_node(sizeof(*pd), GFP_KERNEL, node);
 	if (!pd)
 		return ERR_PTR(-ENOMEM);
 	pd->id = id;
@@ -709,27 +786,36 @@ static struct fcpmem_device *fcpmem_device_create(unsigned int id,
 	if (ret)
 		goto out_free_stats;
 
-	pd->pdev = platform_device_register_simple(KBUILD_MODNAME, id, NULL, 0);
-	if (IS_ERR(pd->pdev)) {
-		ret = PTR_ERR(pd->pdev);
+	pd->pdev = platform_device_alloc(KBUILD_MODNAME, id);
+	if (!pd->pdev) {
+		ret = -ENOMEM;
+		goto out_bb_exit;
+	}
+	/*
+	 * Before the add: memremap_pages() and the disk take the node from
+	 * here, and sysfs shows numa_node only if it is set by then.
+	 */
+	set_dev_node(&pd->pdev->dev, node);
+	ret = platform_device_add(pd->pdev);
+	if (ret) {
 		pr_err("region [mem %pa+%#llx]: cannot register platform device: %d\n",
 		       &pd->phys, pd->size, ret);
-		goto out_bb_exit;
+		goto out_put_pdev;
 	}
 
 	/*
 	 * Claim first, map second: a busy region must fail before we create
-	 * a second mapping of memory some other driver is using.
+	 * a second mapping of memory some other driver is using. The claim
+	 * is the whole region, so nobody else takes the unused edges.
 	 */
 	snprintf(pd->res_name, sizeof(pd->res_name), KBUILD_MODNAME ".%u", id);
-	pd->res = request_mem_region(pd->phys, pd->size, pd->res_name);
+	pd->res = request_mem_region(r->start, r->size, pd->res_name);
 	if (!pd->res) {
-		struct fcpmem_range busy = { pd->phys, pd->size };
-
-		fcpmem_explain_busy(&busy);
+		fcpmem_explain_busy(r);
 		ret = -EBUSY;
-		goto out_unregister;
+		goto out_del_pdev;
 	}
+	fcpmem_layout(pd, r);
 
 	ret = fcpmem_map(pd);
 	if (ret)
@@ -738,7 +824,7 @@ static struct fcpmem_device *fcpmem_device_create(unsigned int id,
 	fcpmem_flushcache_tune(pd->virt, pd->size);
 
 	cfg.dax = pd->dax;
-	disk = fcpmem_compat_alloc_disk(NUMA_NO_NODE, &cfg);
+	disk = fcpmem_compat_alloc_disk(node, &cfg);
 	if (IS_ERR(disk)) {
 		ret = PTR_ERR(disk);
 		goto out_unmap;
@@ -770,11 +856,11 @@ static struct fcpmem_device *fcpmem_device_create(unsigned int id,
 	}
 
 	dev_info(&pd->pdev->dev,
-		 "%s: [mem %#llx-%#llx] %llu MiB, copy %s/%s, DAX %s\n",
+		 "%s: [mem %#llx-%#llx] %llu MiB, copy %s/%s, DAX %s, node %d\n",
 		 disk->disk_name, (u64)pd->phys, (u64)pd->phys + pd->size - 1,
 		 pd->size >> 20,
 		 fcpmem_flushcache_variant(), fcpmem_flushcache_wb_insn(),
-		 pd->dax ? "on" : "off");
+		 pd->dax ? "on" : "off", node);
 	return pd;
 
 out_dax_detach:
@@ -786,8 +872,10 @@ out_unmap:
 	fcpmem_unmap(pd);
 out_release_region:
 	release_mem_region(pd->res->start, resource_size(pd->res));
-out_unregister:
-	platform_device_unregister(pd->pdev);
+out_del_pdev:
+	platform_device_del(pd->pdev);
+out_put_pdev:
+	platform_device_put(pd->pdev);
 out_bb_exit:
 	fcpmem_bb_exit(pd);
 out_free_stats:
@@ -846,13 +934,16 @@ static int __init fcpmem_init(void)
 		nr = fcpmem_param_nr_ranges;
 		memcpy(ranges, fcpmem_param_ranges, nr * sizeof(ranges[0]));
 		for (i = 0; i < nr; i++) {
+			char hint[64];
+
 			if (fcpmem_range_is_legacy_pmem(ranges[i].start,
 							ranges[i].size))
 				continue;
-			pr_err("regions=: [mem %#llx-%#llx] is not inside a legacy pmem region; reserve it with memmap=%lluM!%lluM on the kernel command line (see /proc/iomem)\n",
+			fcpmem_fmt_hint(hint, sizeof(hint), true,
+					ranges[i].start, ranges[i].size);
+			pr_err("regions=: [mem %#llx-%#llx] is not inside a legacy pmem region; reserve it with %s on the kernel command line (see /proc/iomem)\n",
 			       (u64)ranges[i].start,
-			       (u64)(ranges[i].start + ranges[i].size - 1),
-			       ranges[i].size >> 20, (u64)ranges[i].start >> 20);
+			       (u64)(ranges[i].start + ranges[i].size - 1), hint);
 			return -ENODEV;
 		}
 	} else {
