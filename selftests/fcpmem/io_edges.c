@@ -1,8 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * I/O at the edges of an fcpmem disk: past the end, zero length, odd
- * offsets, unsupported requests, and rmmod while the disk is open.
- * FCPMEM_DEV names the disk (default /dev/pmem0); fcpmem must be loaded.
+ * I/O at the edges of an fcpmem disk. FCPMEM_DEV names the disk (default
+ * /dev/pmem0); fcpmem must be loaded.
+ *
+ * Two kinds of test, named apart:
+ *
+ * blklayer_*: the block-layer contract. What user space sees past the end,
+ * at zero length, for discard and for an unknown ioctl is decided before
+ * any bio reaches fcpmem: blkdev_write_iter() fails a write at or past the
+ * end with ENOSPC and truncates one across it, blkdev_read_iter() returns
+ * EOF there, both return 0 at zero length, blkdev_ioctl() answers
+ * ENOTTY for a disk without an ioctl method and blk_ioctl_discard()
+ * EOPNOTSUPP for a queue without discard limits. They pass with the
+ * driver's own bounds check and op switch deleted, so they do not test
+ * those (nothing from user space can reach them). They catch a change in
+ * what fcpmem tells the block layer (its capacity, an ioctl method, discard
+ * limits) and a block layer that stops answering for it.
+ *
+ * Everything else goes through fcpmem's bio path or module reference:
+ * odd sector offsets, neighbouring sectors, fsync, rmmod while open.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -56,7 +72,7 @@ static void fill(char *p, size_t n, unsigned int seed)
 		p[i] = (char)(seed * 131 + i * 7 + (i >> 9));
 }
 
-TEST_F(disk, write_at_end_fails_enospc)
+TEST_F(disk, blklayer_write_at_end_fails_enospc)
 {
 	fill(self->buf, FCPMEM_ALIGN, 1);
 	EXPECT_EQ(-1, pwrite(self->fd, self->buf, FCPMEM_ALIGN, self->size));
@@ -66,14 +82,14 @@ TEST_F(disk, write_at_end_fails_enospc)
 	EXPECT_EQ(ENOSPC, errno);
 }
 
-TEST_F(disk, read_at_end_is_eof)
+TEST_F(disk, blklayer_read_at_end_is_eof)
 {
 	EXPECT_EQ(0, pread(self->fd, self->buf, FCPMEM_ALIGN, self->size));
 	EXPECT_EQ(0, pread(self->fd, self->buf, FCPMEM_ALIGN,
 			   self->size + (1 << 20)));
 }
 
-TEST_F(disk, write_across_end_is_truncated)
+TEST_F(disk, blklayer_write_across_end_is_truncated)
 {
 	off_t last = self->size - FCPMEM_ALIGN;
 
@@ -85,7 +101,7 @@ TEST_F(disk, write_across_end_is_truncated)
 	EXPECT_EQ(0, memcmp(self->buf, self->chk, FCPMEM_ALIGN));
 }
 
-TEST_F(disk, zero_length_io)
+TEST_F(disk, blklayer_zero_length_io)
 {
 	EXPECT_EQ(0, pwrite(self->fd, self->buf, 0, 0));
 	EXPECT_EQ(0, pread(self->fd, self->buf, 0, 0));
@@ -127,13 +143,13 @@ TEST_F(disk, neighbours_untouched)
 	EXPECT_EQ(0, memcmp(self->buf, self->chk + 512, 512));
 }
 
-TEST_F(disk, unsupported_ioctl_is_enotty)
+TEST_F(disk, blklayer_unsupported_ioctl_is_enotty)
 {
 	EXPECT_EQ(-1, ioctl(self->fd, _IO('f', 0xf7)));
 	EXPECT_EQ(ENOTTY, errno);
 }
 
-TEST_F(disk, discard_is_refused)
+TEST_F(disk, blklayer_discard_is_refused)
 {
 	uint64_t range[2] = { 0, 1 << 20 };
 
@@ -145,7 +161,7 @@ TEST_F(disk, discard_is_refused)
 	EXPECT_EQ(0, memcmp(self->buf, self->chk, 4096));
 }
 
-TEST_F(disk, discard_past_end_is_einval)
+TEST_F(disk, blklayer_discard_past_end_is_einval)
 {
 	uint64_t range[2] = { self->size, 1 << 20 };
 

@@ -218,7 +218,11 @@ want raw && stress_raw
 want ext4 && stress_ext4
 fcpmem_unload
 want race && stress_race
-if [ $warned_before = 0 ] && kernel_warned; then
+# Taint W only says some warning happened since boot: once set, a new one
+# cannot be told from it, so the check cannot be made.
+if [ $warned_before = 1 ]; then
+	ktap_skip "no kernel warning during stress: the kernel was already tainted W (/proc/sys/kernel/tainted $(cat /proc/sys/kernel/tainted)) before it started"
+elif kernel_warned; then
 	ktap_not_ok "no kernel warning during stress"
 	dmesg | grep -A 20 'WARNING:' | head -n 40 | sed 's/^/# /'
 else
