@@ -1,14 +1,18 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# tools/fcpmemctl against the loaded driver: list (sizes, regions and DAX
-# state against /proc/iomem), --json, stats and its watch mode, a name=
-# prefix other than pmem, exit codes, and badblocks (inject, show, clear and
-# repair on the real list; "no list" against a fake sysfs tree).
+# fcpmemctl (tools/fcpmemctl, C, built on the host into build/fcpmemctl/)
+# against the real driver: list before loading (each legacy region
+# unowned, with its regions= line), with nd_pmem holding the regions, and
+# after insmod (owned by fcpmem; sizes, regions and DAX state against
+# /proc/iomem), --json, stats and its watch mode, a name= prefix other than
+# pmem, exit codes 0/1/2, and the bad-block commands (inject-error,
+# list-errors, clear-errors, repair-errors and the old "badblocks"
+# spelling on the real list; "no list" against a fake sysfs tree).
 # shellcheck source-path=SCRIPTDIR source=lib.sh disable=SC1091
 . "$(dirname "$0")/lib.sh"
 
-ctl=$FCPMEM_TOP/tools/fcpmemctl
+ctl=${FCPMEMCTL:-$FCPMEM_TOP/build/fcpmemctl/fcpmemctl}
 out=$FCPMEM_TMP/ctl.out
 errf=$FCPMEM_TMP/ctl.err
 
@@ -52,11 +56,46 @@ want_regions() {
 		done
 }
 
-# want_list PREFIX DAX: the first four columns fcpmemctl list should print.
+# want_list PREFIX DAX OWNER: the columns DISK REGION SIZE DAX OWNER that
+# fcpmemctl list should print (PREFIX -: no disk).
 want_list() {
-	echo "DISK REGION SIZE DAX"
-	want_regions | awk -v p="$1" -v dax="$2" \
-		'{ print p (NR - 1), $1, $2, dax }'
+	echo "DISK REGION SIZE DAX OWNER"
+	want_regions | awk -v p="$1" -v dax="$2" -v owner="$3" \
+		'{ print (p == "-" ? "-" : p (NR - 1)), $1, $2, dax, owner }'
+}
+
+# The columns of fcpmemctl list that want_list gives.
+list_cols() {
+	awk 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i }
+		{ print $c["DISK"], $c["REGION"], $c["SIZE"], $c["DAX"], $c["OWNER"] }' "$out"
+}
+
+# wait_lines FILE PATTERN N: until FILE has N lines matching PATTERN, at
+# most two minutes: the guest is slow and shares the CPU.
+wait_lines() {
+	_i=0
+	while [ "$(grep -c "$2" "$1" 2>/dev/null)" -lt "$3" ] && [ $_i -lt 1200 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	[ "$(grep -c "$2" "$1" 2>/dev/null)" -ge "$3" ]
+}
+
+# The regions= and memmap= values fcpmemctl list -v must suggest for
+# each legacy region (all of ours are 2 MiB aligned).
+want_params() {
+	grep 'Persistent Memory (legacy)' /proc/iomem |
+		while IFS='-: ' read -r s e _; do
+			python3 -c '
+import sys
+def p(v):
+    for u, sh in (("T", 40), ("G", 30), ("M", 20), ("K", 10)):
+        if v and v % (1 << sh) == 0:
+            return "%d%s" % (v >> sh, u)
+    return hex(v)
+s, e = int(sys.argv[1], 16), int(sys.argv[2], 16)
+print("regions=%s@%s memmap=%s!%s" % (p(e - s + 1), p(s), p(e - s + 1), p(s)))' "$s" "$e"
+		done
 }
 
 # bytes_written of DISK, from fcpmemctl --json stats
@@ -69,8 +108,35 @@ print(json.load(sys.stdin)[0][sys.argv[1]])' "$2"
 fcpmem_unload
 
 # --- before loading
+if [ ! -x "$ctl" ]; then
+	ktap_not_ok "$ctl is built (make -C tools/fcpmemctl on the host)"
+	ktap_finish
+	exit
+fi
+nregions=$(grep -c 'Persistent Memory (legacy)' /proc/iomem)
 run list
-expect_rc "list exits 1 when fcpmem is not loaded" 1
+expect_rc "list exits 0 before fcpmem is loaded" 0
+expect_eq "list before loading: each legacy region, no disk, owner none" "list" \
+	"$(list_cols)" "$(want_list - - none)"
+run list -v
+sed 's/^/# /' "$out"
+expect_eq "list -v before loading: the regions= and memmap= lines that serve each region" \
+	"PARAM MEMMAP" \
+	"$(awk 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i }
+		NR > 1 { print $c["PARAM"], $c["MEMMAP"] }' "$out")" "$(want_params)"
+run --json list
+check "list --json before loading: $nregions unowned regions, 2 MiB aligned, DAX capable" \
+	python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert len(d) == int(sys.argv[2]), d
+for o in d:
+    assert o["owner"] == "none" and o["disk"] is None and o["dax"] is None, o
+    assert o["align"] == 2 << 20 and o["dax_capable"] is True, o
+    assert o["param"].startswith("regions=") and o["memmap"].startswith("memmap="), o
+' "$out" "$nregions"
+run stats
+expect_rc "stats exits 1 when fcpmem is not loaded" 1
 check "... and says fcpmem is not loaded" grep -q 'fcpmem is not loaded' "$errf"
 run --version
 expect_rc "--version exits 0" 0
@@ -80,20 +146,38 @@ run --help
 expect_rc "--help exits 0" 0
 check "--help prints the usage" grep -q '^Usage: fcpmemctl' "$out"
 run frobnicate
-expect_rc "an unknown command exits 64" 64
+expect_rc "an unknown command exits 2" 2
+
+# --- the in-tree driver holds the regions: list says nd_pmem owns them
+if modprobe nd_e820 2>/dev/null && modprobe nd_pmem 2>/dev/null && wait_dev /dev/pmem0; then
+	run --json list
+	check "list --json with nd_pmem loaded: every region owned by nd_pmem, its namespace and disk" \
+		python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert len(d) == int(sys.argv[2]), d
+for o in d:
+    assert o["owner"] == "nd_pmem", o
+    assert o["namespace"].startswith("namespace"), o
+    assert o["disk"].startswith("pmem"), o
+' "$out" "$nregions"
+	modprobe -r nd_pmem nd_e820 nd_btt 2>/dev/null
+	modprobe -r nd_e820 nd_pmem libnvdimm 2>/dev/null
+else
+	ktap_skip "list with nd_pmem owning the regions: nd_e820/nd_pmem did not load"
+fi
 
 if ! fcpmem_load || ! wait_dev /dev/pmem0; then
 	ktap_not_ok "load fcpmem"
 	ktap_finish
 	exit
 fi
-nregions=$(grep -c 'Persistent Memory (legacy)' /proc/iomem)
-
 # --- list
 run list
 expect_rc "list exits 0" 0
-expect_eq "list: one line per disk, regions, sizes and DAX on" "list" \
-	"$(awk '{ print $1, $2, $3, $4 }' "$out")" "$(want_list pmem on)"
+sed 's/^/# /' "$out"
+expect_eq "list after insmod: one line per disk, regions, sizes, DAX on, owned by fcpmem" "list" \
+	"$(list_cols)" "$(want_list pmem on fcpmem)"
 expect_eq "list: copy variant and write-back from sysfs" "copy/wb of pmem0" \
 	"$(awk '$1 == "pmem0" { print $5, $6 }' "$out")" \
 	"$(cat /sys/block/pmem0/fcpmem/copy_variant)"
@@ -113,7 +197,7 @@ for o in d:
     assert o["size"] == size, (o, size)
     assert o["end"] - o["start"] + 1 == size, o
     assert o["region"] == "%#x-%#x" % (o["start"], o["end"]), o
-    assert o["dax"] is True, o
+    assert o["dax"] is True and o["owner"] == "fcpmem", o
     assert isinstance(o["copy"], str) and isinstance(o["writeback"], str), o
 ' "$out" "$nregions"
 
@@ -156,46 +240,51 @@ expect_eq "stats table agrees with sysfs" "bytes_written column" \
 		NR == 2 { print $c }' "$out")" \
 	"$(cat /sys/block/pmem0/fcpmem/bytes_written)"
 
-# Watch mode under timeout, as a user would stop it: the totals at once,
-# then one report a second.
-t0=$(date +%s%N)
-timeout 6 "$ctl" stats -w 1 >"$out" 2>"$errf"
+# Watch mode, stopped as a user would (Ctrl-C): the totals at once, then
+# one report a second. No clock in the checks: the guest is slow and
+# shared, so only the order of events is relied on, with generous limits.
+out=$FCPMEM_TMP/ctl-watch.out
+rm -f "$out"
+# (timeout only so that a tool deaf to SIGINT cannot hang the run)
+timeout 600 "$ctl" stats -w 1 >"$out" 2>"$errf" &
+pid=$!
+wait_lines "$out" '^DISK' 2
+kill -INT $pid
+wait $pid
 rc=$?
-t1=$(date +%s%N)
 reports=$(grep -c '^DISK' "$out")
-if [ "$reports" -ge 2 ] && [ "$rc" = 124 ]; then
-	ktap_ok "stats -w 1: $reports reports in $(( (t1 - t0) / 1000000 )) ms under timeout 6"
+if [ "$reports" -ge 2 ] && [ "$rc" = 0 ]; then
+	ktap_ok "stats -w 1: $reports reports, SIGINT exits 0"
 else
-	ktap_not_ok "stats -w 1: $reports reports, exit $rc (want >= 2, 124)"
+	ktap_not_ok "stats -w 1: $reports reports, exit $rc (want >= 2, 0)"
 	sed 's/^/# /' "$out" "$errf"
 fi
 check "stats -w 1: the interval reports are MiB/s" \
 	grep -q '^DISK .*MiB_written/s' "$out"
 
-# The rates add up: 8 MiB written while three reports run; the interval
-# reports times their intervals must give those bytes back.
-# A fresh file: the wait below must not see an earlier run's output.
-out=$FCPMEM_TMP/ctl-watch.out
+# The rates add up: 8 MiB written while reports run; the interval reports
+# times their intervals must give those bytes back. The write starts after
+# the first report and two more reports come after it ends, so every byte
+# falls inside some interval however slow the guest is.
 rm -f "$out"
-"$ctl" --json stats -w 1 -c 3 pmem1 >"$out" 2>"$errf" &
+timeout 600 "$ctl" --json stats -w 1 pmem1 >"$out" 2>"$errf" &
 pid=$!
-i=0
-while [ ! -s "$out" ] && [ $i -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+wait_lines "$out" '^\[' 1
 dd if=/dev/zero of=/dev/pmem1 bs=1M count=8 oflag=direct status=none
+done_at=$(grep -c '^\[' "$out")
+wait_lines "$out" '^\[' $((done_at + 2))
+kill -INT $pid
 wait $pid
 rc=$?
-expect_rc "stats --json -w 1 -c 3 exits 0" 0
-check "stats --json -w: 3 JSON reports whose MiB/s x interval give 8 MiB" \
+expect_rc "stats --json -w 1 exits 0 on SIGINT" 0
+check "stats --json -w: JSON reports whose MiB/s x interval_s give 8 MiB" \
 	python3 -c '
 import json, sys
 reports = [json.loads(l) for l in open(sys.argv[1])]
-assert len(reports) == 3, reports
+assert len(reports) >= 3, reports
 total = sum(r[0]["MiB_written/s"] * r[0]["interval_s"] for r in reports[1:])
-assert abs(total - 8) < 0.1, (total, reports)
-print(reports)' "$out"
+assert abs(total - 8) < 0.25, (total, reports)
+print(len(reports), total)' "$out"
 out=$FCPMEM_TMP/ctl.out
 
 # --- exit codes for disks that are not ours
@@ -213,38 +302,51 @@ else
 	ktap_skip "stats on a non-fcpmem disk (brd not available)"
 fi
 
-# --- badblocks on the real disk
+# --- bad blocks on the real disk
+# bb_json DISK: the list as "S+N ..." from list-errors --json
+bb_json() {
+	"$ctl" list-errors "$1" --json | python3 -c '
+import json, sys
+print(" ".join("%d+%d" % (o["sector"], o["count"]) for o in json.load(sys.stdin)))'
+}
 if [ -e /sys/block/pmem0/badblocks ]; then
-	run badblocks pmem0
-	expect_rc "badblocks pmem0 (show) exits 0" 0
-	expect_eq "badblocks: a fresh disk has an empty list" "output" \
-		"$(cat "$out")" "SECTOR COUNT"
-	run badblocks inject 2048 8 pmem0
-	expect_rc "badblocks inject 2048 8 exits 0" 0
-	run badblocks inject 4096 pmem0
-	expect_rc "badblocks inject 4096 (COUNT defaults to 1) exits 0" 0
+	run list-errors pmem0
+	expect_rc "list-errors pmem0 exits 0" 0
+	expect_eq "list-errors: a fresh disk has an empty list" "output" \
+		"$(cat "$out")" "SECTOR  COUNT"
+	run list-errors pmem0 --json
+	expect_eq "list-errors --json: an empty list is []" "output" "$(cat "$out")" "[]"
+	run inject-error pmem0 -b 2048 -n 8
+	expect_rc "inject-error pmem0 -b 2048 -n 8 exits 0" 0
+	run inject-error /dev/pmem0 -b 4096
+	expect_rc "inject-error /dev/pmem0 -b 4096 (COUNT defaults to 1) exits 0" 0
+	expect_eq "list-errors --json lists both" "list" "$(bb_json pmem0)" "2048+8 4096+1"
 	run badblocks show pmem0
-	expect_eq "badblocks show lists both" "output" \
-		"$(cat "$out")" "$(printf 'SECTOR COUNT\n2048 8\n4096 1')"
+	expect_eq "badblocks show pmem0 (the old spelling) lists both" "output" \
+		"$(awk '{ print $1, $2 }' "$out")" "$(printf 'SECTOR COUNT\n2048 8\n4096 1')"
 	check "a read over an injected sector fails" sh -c \
 		'! dd if=/dev/pmem0 of=/dev/null bs=512 skip=2050 count=1 iflag=direct status=none'
-	run badblocks clear 2048 8 pmem0
-	expect_rc "badblocks clear 2048 8 exits 0" 0
-	run badblocks show pmem0
-	expect_eq "badblocks clear dropped 2048+8 only" "output" \
-		"$(cat "$out")" "$(printf 'SECTOR COUNT\n4096 1')"
+	run clear-errors pmem0 -b 2048 -n 8
+	expect_rc "clear-errors pmem0 -b 2048 -n 8 exits 0" 0
+	expect_eq "clear-errors dropped 2048+8 only" "list" "$(bb_json pmem0)" "4096+1"
 	check "the cleared sectors read again" \
 		dd if=/dev/pmem0 of=/dev/null bs=512 skip=2048 count=8 iflag=direct status=none
+	run badblocks inject 100 2 pmem0
+	expect_rc "badblocks inject 100 2 pmem0 (the old spelling) exits 0" 0
+	run badblocks clear 100 2 pmem0
+	expect_eq "badblocks clear 100 2 pmem0 (the old spelling) drops it" "list" \
+		"$(bb_json pmem0)" "4096+1"
 
 	# repair rewrites only the listed sectors of its range with zeros.
 	dd if=/dev/urandom of="$FCPMEM_TMP/pat" bs=512 count=16 status=none
 	dd if="$FCPMEM_TMP/pat" of=/dev/pmem0 bs=512 seek=4088 count=16 oflag=direct status=none
-	run badblocks inject 4092 8 pmem0
-	run badblocks repair 4088 16 pmem0
-	expect_rc "badblocks repair 4088 16 exits 0" 0
-	run badblocks show pmem0
-	expect_eq "badblocks repair emptied the list" "output" \
-		"$(cat "$out")" "SECTOR COUNT"
+	run inject-error pmem0 -b 4092 -n 8
+	run repair-errors pmem0 -b 4088 -n 16 --json
+	expect_rc "repair-errors pmem0 -b 4088 -n 16 exits 0" 0
+	check "repair-errors --json: the ranges it rewrote" python3 -c '
+import json, sys
+assert json.load(open(sys.argv[1])) == [{"sector": 4092, "count": 8}]' "$out"
+	expect_eq "repair-errors emptied the list" "list" "$(bb_json pmem0)" ""
 	dd if=/dev/pmem0 of="$FCPMEM_TMP/got" bs=512 skip=4088 count=16 iflag=direct status=none
 	{
 		head -c 2048 "$FCPMEM_TMP/pat"
@@ -253,30 +355,38 @@ if [ -e /sys/block/pmem0/badblocks ]; then
 	} >"$FCPMEM_TMP/want"
 	check "repair zeroed sectors 4092-4099 and left 4088-4091, 4100-4103 alone" \
 		cmp "$FCPMEM_TMP/got" "$FCPMEM_TMP/want"
-	run badblocks repair 0 16 pmem0
-	expect_rc "badblocks repair of a clean range exits 0" 0
-	run badblocks inject $(($(cat /sys/block/pmem0/size) - 1)) 2 pmem0
-	expect_rc "badblocks inject past the end exits 1" 1
+	run repair-errors pmem0 -b 0 -n 16
+	expect_rc "repair-errors of a clean range exits 0" 0
+	run inject-error pmem0 -b 10 -n 2
+	run inject-error pmem0 -b 500 -n 1
+	run clear-errors pmem0
+	expect_rc "clear-errors pmem0 (the whole disk) exits 0" 0
+	expect_eq "clear-errors without -b empties the list" "list" "$(bb_json pmem0)" ""
+	run inject-error pmem0 -b $(($(cat /sys/block/pmem0/size) - 1)) -n 2
+	expect_rc "inject-error past the end exits 1" 1
 else
 	ktap_not_ok "/sys/block/pmem0/badblocks exists (the driver keeps a list)"
 fi
 run badblocks inject 2048 pmem0 extra
-expect_rc "badblocks with too many arguments exits 64" 64
-run badblocks inject x pmem0
-expect_rc "badblocks inject x exits 64" 64
-run badblocks show nosuchdisk
-expect_rc "badblocks nosuchdisk exits 1" 1
+expect_rc "badblocks with too many arguments exits 2" 2
+run inject-error pmem0 -b x
+expect_rc "inject-error -b x exits 2" 2
+run inject-error pmem0
+expect_rc "inject-error without -b exits 2" 2
+run list-errors nosuchdisk
+expect_rc "list-errors nosuchdisk exits 1" 1
 
 # --- a disk without a list (a driver built without badblocks), faked:
-# every action must say so and exit 2.
+# every command must say so and exit 1.
 fake=$FCPMEM_TMP/fakesys
 rm -rf "$fake"
 mkdir -p "$fake/module/fcpmem" "$fake/block/pmem0/fcpmem"
 cp /sys/block/pmem0/size "$fake/block/pmem0/size"
-for a in "" show "inject 2048 8" "clear 2048" "repair 2048 8"; do
-	# shellcheck disable=SC2086 # split the action's words
-	runfake badblocks $a pmem0
-	expect_rc "no list: badblocks ${a:+$a }pmem0 exits 2" 2
+for a in "list-errors" "inject-error -b 2048 -n 8" "clear-errors -b 2048" \
+	"repair-errors -b 2048 -n 8"; do
+	# shellcheck disable=SC2086 # split the command's words
+	runfake $a pmem0
+	expect_rc "no list: $a pmem0 exits 1" 1
 done
 check "no list: the message says so" \
 	grep -qx 'fcpmemctl: pmem0 has no bad-block list (driver without badblocks support)' "$errf"
@@ -286,7 +396,7 @@ fcpmem_unload
 if fcpmem_load name=fcp dax=0 && wait_dev /dev/fcp0; then
 	run list
 	expect_eq "name=fcp dax=0: list finds fcp0.. with DAX off" "list" \
-		"$(awk '{ print $1, $2, $3, $4 }' "$out")" "$(want_list fcp off)"
+		"$(list_cols)" "$(want_list fcp off fcpmem)"
 	run --json stats fcp1
 	check "name=fcp: stats --json fcp1 parses" \
 		python3 -c 'import json, sys; assert json.load(open(sys.argv[1]))[0]["disk"] == "fcp1"' "$out"
@@ -300,7 +410,10 @@ fi
 # --- after unloading
 run stats
 expect_rc "stats exits 1 after unload" 1
-run badblocks pmem0
-expect_rc "badblocks exits 1 after unload" 1
+run list-errors pmem0
+expect_rc "list-errors exits 1 after unload" 1
+run list
+expect_eq "list after unload: the regions are unowned again" "list" \
+	"$(list_cols)" "$(want_list - - none)"
 
 ktap_finish
