@@ -588,10 +588,11 @@ static bool fcpmem_range_is_legacy_pmem(phys_addr_t start, u64 size)
  * The name of the busy resource that overlaps [start, end], as /proc/iomem
  * shows it ("namespace0.0" for the in-tree nd_pmem), copied into @name.
  * The tree's lock is private to kernel/resource.c and walk_iomem_res_desc()
- * hands out copies without the name, so this reads the tree unlocked. It
- * runs only on the error path, just after the region was found busy; a
- * holder that lets go at that very moment could leave us a stale name, so
- * only the copy is printed and nothing else is taken from the entry.
+ * hands out copies without the name, so this reads the tree unlocked: a
+ * holder that released its range during these few loads could free the
+ * entry under us. We accept that window for a message that names the
+ * owner; it is open only on a failed load, just after the range was found
+ * busy, and nothing but the copied name is used.
  */
 static bool fcpmem_busy_owner(phys_addr_t start, phys_addr_t end,
 			      char *name, size_t len)
