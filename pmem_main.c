@@ -894,7 +894,7 @@ static int __init fcpmem_init(void)
 		}
 	}
 
-	pr_info("serving %u region%s; DRAM-backed: contents survive reload and warm reboot, not power loss\n",
+	pr_info("serving %u region%s; DRAM-backed: contents survive a reload, and a warm reboot only if the firmware keeps RAM; never a power loss\n",
 		nr, nr == 1 ? "" : "s");
 
 	for (i = 0; i < nr; i++) {
