@@ -500,7 +500,7 @@ int fcpmem_flushcache_init(const char *force)
 				fcpmem_cand[n++] = c;
 		} else if (sysfs_streq(force, c->name)) {
 			if (!c->usable()) {
-				pr_err("copy variant %s not supported by this CPU\n",
+				pr_err("copy variant %s not supported by this CPU, which lacks its instructions; load without copy= to use the fastest it has\n",
 				       c->name);
 				return -EOPNOTSUPP;
 			}

@@ -602,12 +602,60 @@ static bool fcpmem_range_is_legacy_pmem(phys_addr_t start, u64 size)
 	return w.covered == size;
 }
 
+/*
+ * The name of the busy resource that overlaps [start, end], as /proc/iomem
+ * shows it ("namespace0.0" for the in-tree nd_pmem), copied into @name.
+ * The tree's lock is private to kernel/resource.c and walk_iomem_res_desc()
+ * hands out copies without the name, so this reads the tree unlocked: a
+ * holder that released its range during these few loads could free the
+ * entry under us. We accept that window for a message that names the
+ * owner; it is open only on a failed load, just after the range was found
+ * busy, and nothing but the copied name is used.
+ */
+static bool fcpmem_busy_owner(phys_addr_t start, phys_addr_t end,
+			      char *name, size_t len)
+{
+	struct resource *p = READ_ONCE(iomem_resource.child);
+
+	while (p) {
+		if (p->end < start) {
+			p = READ_ONCE(p->sibling);
+			continue;
+		}
+		if (p->start > end)
+			break;
+		/* __request_region() descends the same way: busy stops it */
+		if ((p->flags & IORESOURCE_BUSY) && p->name) {
+			strscpy(name, p->name, len);
+			return true;
+		}
+		p = READ_ONCE(p->child);
+	}
+	return false;
+}
+
 static int fcpmem_report_busy(struct resource *res, void *arg)
 {
 	const struct fcpmem_range *r = arg;
+	char owner[32];
 
-	pr_err("region [mem %#llx-%#llx] is busy: %pR is already claimed by another driver (see /proc/iomem; the in-tree nd_pmem shows as namespaceN.M)\n",
-	       (u64)r->start, (u64)(r->start + r->size - 1), res);
+	if (!fcpmem_busy_owner(res->start, res->end, owner, sizeof(owner)))
+		strscpy(owner, "another driver", sizeof(owner));
+	pr_err("region [mem %#llx-%#llx] is busy: [mem %#llx-%#llx] is already claimed by %s (see /proc/iomem)\n",
+	       (u64)r->start, (u64)(r->start + r->size - 1),
+	       (u64)res->start, (u64)res->end, owner);
+	/*
+	 * The in-tree nd_pmem claims a namespace, and the nvdimm bus pins
+	 * nd_e820 while the e820_pmem device is bound: "modprobe -r nd_pmem
+	 * nd_e820" alone fails with "nd_e820 is in use". Unbinding first
+	 * tears the bus down.
+	 */
+	if (str_has_prefix(owner, "namespace"))
+		pr_err("%s is the in-tree nd_pmem: free it with 'echo e820_pmem > /sys/bus/platform/drivers/e820_pmem/unbind; modprobe -r nd_pmem nd_e820', or boot with modprobe.blacklist=nd_e820\n",
+		       owner);
+	else
+		pr_err("unload or unbind the driver that claimed %s, then load fcpmem again\n",
+		       owner);
 	return 1;
 }
 
@@ -618,10 +666,13 @@ static int fcpmem_report_busy(struct resource *res, void *arg)
  */
 static void fcpmem_explain_busy(const struct fcpmem_range *r)
 {
-	walk_iomem_res_desc(IORES_DESC_NONE, IORESOURCE_MEM | IORESOURCE_BUSY,
-			    r->start, r->start + r->size - 1, (void *)r,
-			    fcpmem_report_busy);
-	pr_err("to hand it to fcpmem, unload the in-tree driver (modprobe -r nd_pmem nd_e820) or boot with modprobe.blacklist=nd_e820\n");
+	/* Nothing busy left: the holder let go since request_mem_region() */
+	if (walk_iomem_res_desc(IORES_DESC_NONE,
+				IORESOURCE_MEM | IORESOURCE_BUSY,
+				r->start, r->start + r->size - 1, (void *)r,
+				fcpmem_report_busy) <= 0)
+		pr_err("region [mem %#llx-%#llx] is busy (see /proc/iomem); try loading fcpmem again\n",
+		       (u64)r->start, (u64)(r->start + r->size - 1));
 }
 
 /* Devices */
@@ -922,13 +973,10 @@ static int __init fcpmem_init(void)
 	unsigned int nr, i, next_name = 0;
 	int ret;
 
+	/* A bad copy= is reported there, once. */
 	ret = fcpmem_flushcache_init(fcpmem_param_copy);
-	if (ret) {
-		pr_err("copy=%s: %s\n", fcpmem_param_copy,
-		       ret == -EOPNOTSUPP ? "this CPU lacks that variant" :
-		       "unknown variant (movnti, avx2, avx512)");
+	if (ret)
 		return ret;
-	}
 
 	if (fcpmem_param_nr_ranges) {
 		nr = fcpmem_param_nr_ranges;
@@ -954,7 +1002,7 @@ static int __init fcpmem_init(void)
 		}
 	}
 
-	pr_info("serving %u region%s; DRAM-backed: contents survive reload and warm reboot, not power loss\n",
+	pr_info("serving %u region%s; DRAM-backed: contents survive a reload, and a warm reboot only if the firmware keeps RAM; never a power loss\n",
 		nr, nr == 1 ? "" : "s");
 
 	for (i = 0; i < nr; i++) {
@@ -990,3 +1038,5 @@ MODULE_DESCRIPTION("Persistent memory block device with DAX on memmap=nn!ss regi
 MODULE_AUTHOR("The fcpmem developers");
 /* alloc_dax, walk_iomem_res_desc, copy_mc_to_kernel, ... are GPL-only */
 MODULE_LICENSE("GPL");
+/* Kbuild passes dkms.conf's PACKAGE_VERSION: the version lives there only. */
+MODULE_VERSION(FCPMEM_VERSION);
