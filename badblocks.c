@@ -10,6 +10,10 @@
  * a write that covers whole bad sectors clears them, since the new data
  * replaces the poisoned line.
  *
+ * A real machine check also takes the page away (HWPoison, out of the
+ * direct map): writes then go by the page's state, not by the list, see
+ * fcpmem_bb_write_begin().
+ *
  * Offsets here are bytes from the start of the disk.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -88,6 +92,11 @@ void fcpmem_bb_record(struct fcpmem_device *pd, u64 off, u64 len)
 	sector_t s = off >> SECTOR_SHIFT;
 	sector_t e = DIV_ROUND_UP(off + len, SECTOR_SIZE);
 
+	/*
+	 * Before memory_failure() can mark or unmap a page: it calls our
+	 * hook, which calls this, first. From here on writes look at pages.
+	 */
+	WRITE_ONCE(pd->mem_errors, true);
 	if (!fcpmem_compat_badblocks_set(&pd->bb, s, e - s))
 		dev_warn_ratelimited(&pd->pdev->dev,
 				     "%s: bad-block list full, sectors %llu-%llu not recorded\n",
@@ -98,27 +107,98 @@ void fcpmem_bb_record(struct fcpmem_device *pd, u64 off, u64 len)
 				     pd->disk->disk_name, (u64)s, (u64)e - 1);
 }
 
+/*
+ * Whether the kernel took this page away after a machine check. Its handler
+ * hands the page to memory_failure(), which marks it HWPoison, and then, if
+ * memory_failure() succeeded, to set_mce_nospec(), which takes it out of the
+ * direct map, the very mapping @pd->virt is. The second happens without the
+ * first when a file system's notify_failure handled the page (XFS on a free
+ * block): so look at both. hwpoison_inject does only the first. A store into
+ * an unmapped page faults, and our non-temporal stores have no
+ * exception-table entry: an oops.
+ */
+static bool fcpmem_bb_page_gone(struct fcpmem_device *pd, u64 off)
+{
+	unsigned int level;
+	pte_t *pte;
+
+	if (PageHWPoison(pfn_to_page(PHYS_PFN(pd->phys + off))))
+		return true;
+	pte = lookup_address((unsigned long)pd->virt + off, &level);
+	return !pte || !pte_present(*pte);
+}
+
 /**
- * fcpmem_bb_unpoison() - make poisoned pages writable again before a write
+ * fcpmem_bb_first_gone() - find the first page a machine check took away
+ * @pd: the device
+ * @off: start of the range, bytes
+ * @len: length of the range, bytes
+ * @first_gone: set to the byte offset of that page, when found
+ *
+ * Free until the first memory error on the device; the bad-block list is
+ * no guide, clear_badblocks or a full list leave a gone page unlisted.
+ *
+ * Return: true when [@off, @off + @len) touches such a page.
+ */
+bool fcpmem_bb_first_gone(struct fcpmem_device *pd, u64 off, u64 len,
+			  u64 *first_gone)
+{
+	u64 p;
+
+	if (!pd->dax || !len || !READ_ONCE(pd->mem_errors))
+		return false;
+	for (p = round_down(off, PAGE_SIZE); p < off + len; p += PAGE_SIZE) {
+		if (fcpmem_bb_page_gone(pd, p)) {
+			if (first_gone)
+				*first_gone = p;
+			return true;
+		}
+	}
+	return false;
+}
+
+/**
+ * fcpmem_bb_write_begin() - give back the gone pages a write replaces
  * @pd: the device
  * @off: start of the range about to be written, bytes
  * @len: its length, bytes
  *
- * After a real machine check, memory_failure() may have marked a page
- * HWPoison and taken it out of the direct map; a write through that mapping
- * would fault. Only whole pages are given back: a page the write covers in
- * part keeps whatever poison it has outside the write.
+ * A gone page (see fcpmem_bb_page_gone()) that the write covers whole is
+ * mapped again and loses HWPoison: the write replaces every line of it with
+ * non-temporal stores that fill whole lines, which give the memory fresh
+ * ECC and never read the old, poisoned, contents. A gone page the write covers only in
+ * part stays gone and the write is refused: the rest of the page may hold
+ * poison, and mapping it again would let speculation and prefetchers touch
+ * it, which is what set_mce_nospec() guards against.
+ *
+ * Return: 0 when every page of the range may be stored to through
+ * @pd->virt; -EIO when the range covers part of a gone page (nothing was
+ * changed) or a page could not be mapped again.
  */
-void fcpmem_bb_unpoison(struct fcpmem_device *pd, u64 off, u64 len)
+int fcpmem_bb_write_begin(struct fcpmem_device *pd, u64 off, u64 len)
 {
-	unsigned long pfn = PHYS_PFN(pd->phys + PAGE_ALIGN(off));
-	unsigned long end = PHYS_PFN(pd->phys + ((off + len) & PAGE_MASK));
+	u64 end = off + len, p;
 
-	if (!pd->dax)	/* no struct pages, nothing memory_failure() marked */
-		return;
-	for (; pfn < end; pfn++)
-		if (TestClearPageHWPoison(pfn_to_page(pfn)))
-			clear_mce_nospec(pfn);
+	if (!pd->dax || !len || !READ_ONCE(pd->mem_errors))
+		return 0;
+	/* The partial pages at the edges, before changing anything. */
+	if (!PAGE_ALIGNED(off) &&
+	    fcpmem_bb_page_gone(pd, round_down(off, PAGE_SIZE)))
+		return -EIO;
+	if (!PAGE_ALIGNED(end) &&
+	    fcpmem_bb_page_gone(pd, round_down(end, PAGE_SIZE)))
+		return -EIO;
+	for (p = PAGE_ALIGN(off); p + PAGE_SIZE <= end; p += PAGE_SIZE) {
+		unsigned long pfn = PHYS_PFN(pd->phys + p);
+
+		if (!fcpmem_bb_page_gone(pd, p))
+			continue;
+		/* Map first, clear HWPoison after: unmarked means mapped. */
+		if (clear_mce_nospec(pfn))
+			return -EIO;
+		ClearPageHWPoison(pfn_to_page(pfn));
+	}
+	return 0;
 }
 
 /**

@@ -27,7 +27,7 @@ static long fcpmem_dax_direct_access(struct dax_device *dax_dev,
 				     fcpmem_pfn_t *pfn)
 {
 	struct fcpmem_device *pd = dax_get_private(dax_dev);
-	u64 off = PFN_PHYS(pgoff), bad;
+	u64 off = PFN_PHYS(pgoff), len, bad = U64_MAX, gone;
 	long avail;
 
 	if (off >= pd->size)
@@ -38,9 +38,16 @@ static long fcpmem_dax_direct_access(struct dax_device *dax_dev,
 	/*
 	 * Stop in front of the first bad page, so what comes before it is
 	 * still served; only a recovery write may map the bad page itself.
-	 * (The in-tree driver refuses the whole range.)
+	 * (The in-tree driver refuses the whole range.) A page is bad when
+	 * listed, or when a machine check took it away though it is not
+	 * listed (cleared, or the list was full): a DAX copy into it would
+	 * fault.
 	 */
-	if (fcpmem_bb_first(pd, off, PFN_PHYS(min(nr_pages, avail)), &bad)) {
+	len = PFN_PHYS(min(nr_pages, avail));
+	fcpmem_bb_first(pd, off, len, &bad);
+	if (fcpmem_bb_first_gone(pd, off, len, &gone))
+		bad = min(bad, gone);
+	if (bad != U64_MAX) {
 		if (bad >= off + PAGE_SIZE)
 			avail = PHYS_PFN(bad - off);
 		else if (mode == DAX_RECOVERY_WRITE)
@@ -66,10 +73,10 @@ static int fcpmem_dax_zero_page_range(struct dax_device *dax_dev,
 
 	if (off >= pd->size || nr_pages > PHYS_PFN(pd->size - off))
 		return -ERANGE;
-	/* Zeroes replace poison like any write. */
+	/* Zeroes replace poison like any write; whole pages always. */
+	if (fcpmem_bb_write_begin(pd, off, PFN_PHYS(nr_pages)))
+		return -EIO;
 	bad = fcpmem_bb_first(pd, off, PFN_PHYS(nr_pages), NULL);
-	if (bad)
-		fcpmem_bb_unpoison(pd, off, PFN_PHYS(nr_pages));
 	/*
 	 * Through the flushcache copy so no zeroed line sits dirty in the
 	 * cache; the fence makes the zeroes durable before the file system
@@ -87,8 +94,14 @@ static int fcpmem_dax_zero_page_range(struct dax_device *dax_dev,
 /*
  * The DAX core calls this for a write that direct_access refused with
  * -EHWPOISON: map the poisoned pages again, write, and drop the sectors
- * the write covered whole from the list. A sector written only in part
- * stays bad; unlike the in-tree driver we still take the write.
+ * the write covered whole from the list.
+ *
+ * A page a machine check took away (HWPoison, out of the direct map) comes
+ * back only if the write covers it whole; otherwise we return 0, as the
+ * in-tree driver does for anything but whole aligned pages, and the DAX
+ * core fails the write (with EFAULT, its errno for a recovery write that
+ * wrote nothing). A page that is only listed is still mapped: we take a
+ * write to part of it, and its sectors written in part stay bad.
  */
 static size_t fcpmem_dax_recovery_write(struct dax_device *dax_dev,
 					pgoff_t pgoff, void *addr,
@@ -99,9 +112,13 @@ static size_t fcpmem_dax_recovery_write(struct dax_device *dax_dev,
 	size_t done;
 	bool bad;
 
+	if (fcpmem_bb_write_begin(pd, off, bytes)) {
+		dev_warn_ratelimited(&pd->pdev->dev,
+				     "%s: refused a DAX write of %zu bytes at offset %llu: it covers part of a page a machine check took away; write the whole %lu-byte page to repair it\n",
+				     pd->disk->disk_name, bytes, off, PAGE_SIZE);
+		return 0;
+	}
 	bad = fcpmem_bb_first(pd, off, bytes, NULL);
-	if (bad)
-		fcpmem_bb_unpoison(pd, off, bytes);
 	done = fcpmem_copy_from_iter_flushcache(addr, bytes, iter);
 	if (bad) {
 		/* The clear must not overtake the data it vouches for. */

@@ -56,6 +56,10 @@ struct fcpmem_device {
 	struct gendisk *disk;
 	struct fcpmem_stats __percpu *stats;
 	struct badblocks bb;		/* poisoned sectors, see badblocks.c */
+	bool mem_errors;		/* a memory error was reported here:
+					 * writes must check the pages'
+					 * state (fcpmem_bb_write_begin())
+					 */
 	char res_name[32];		/* "fcpmem.<id>", for /proc/iomem */
 
 	/* DAX state, owned by dax_ops.c */
@@ -74,7 +78,9 @@ void fcpmem_bb_exit(struct fcpmem_device *pd);
 bool fcpmem_bb_first(struct fcpmem_device *pd, u64 off, u64 len,
 		     u64 *first_bad);
 void fcpmem_bb_record(struct fcpmem_device *pd, u64 off, u64 len);
-void fcpmem_bb_unpoison(struct fcpmem_device *pd, u64 off, u64 len);
+bool fcpmem_bb_first_gone(struct fcpmem_device *pd, u64 off, u64 len,
+			  u64 *first_gone);
+int fcpmem_bb_write_begin(struct fcpmem_device *pd, u64 off, u64 len);
 void fcpmem_bb_clear(struct fcpmem_device *pd, u64 off, u64 len);
 
 /* dax_ops.c */

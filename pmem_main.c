@@ -379,7 +379,9 @@ static void fcpmem_submit_bio(struct bio *bio)
 	/*
 	 * A read must not touch known poison. A write replaces it: pages a
 	 * machine check took away are mapped again first, and the sectors
-	 * leave the list once the new data is in place.
+	 * leave the list once the new data is in place. That needs the
+	 * write to cover those pages whole; one that does not would store
+	 * into an unmapped page, so it fails, as in the in-tree driver.
 	 */
 	start_off = off;
 	bad = fcpmem_bb_first(pd, off, bio->bi_iter.bi_size, NULL);
@@ -387,8 +389,14 @@ static void fcpmem_submit_bio(struct bio *bio)
 		bio_io_error(bio);
 		return;
 	}
-	if (bad)
-		fcpmem_bb_unpoison(pd, off, bio->bi_iter.bi_size);
+	if (write && fcpmem_bb_write_begin(pd, off, bio->bi_iter.bi_size)) {
+		dev_warn_ratelimited(&pd->pdev->dev,
+				     "%s: refused a write of %u bytes at sector %llu: it covers part of a page a machine check took away; write the whole %lu-byte page to repair it\n",
+				     pd->disk->disk_name, bio->bi_iter.bi_size,
+				     (u64)bio->bi_iter.bi_sector, PAGE_SIZE);
+		bio_io_error(bio);
+		return;
+	}
 
 	/* Flush before the data: earlier completed writes become durable. */
 	if (bio->bi_opf & REQ_PREFLUSH) {
