@@ -82,20 +82,24 @@ bool fcpmem_bb_first(struct fcpmem_device *pd, u64 off, u64 len,
  * @pd: the device
  * @off: start of the range, bytes
  * @len: length of the range, bytes
+ *
+ * Also called by the memory_failure hook before the disk exists and after
+ * it is freed: logs under the platform device, never the disk's name (the
+ * line dmesg prints when the disk is added pairs the two).
  */
 void fcpmem_bb_record(struct fcpmem_device *pd, u64 off, u64 len)
 {
 	sector_t s = off >> SECTOR_SHIFT;
 	sector_t e = DIV_ROUND_UP(off + len, SECTOR_SIZE);
 
-	if (!fcpmem_compat_badblocks_set(&pd->bb, s, e - s))
+	if (!fcpmem_compat_badblocks_set(&pd->bb, s, e - s)) {
 		dev_warn_ratelimited(&pd->pdev->dev,
-				     "%s: bad-block list full, sectors %llu-%llu not recorded\n",
-				     pd->disk->disk_name, (u64)s, (u64)e - 1);
-	else
-		dev_warn_ratelimited(&pd->pdev->dev,
-				     "%s: sectors %llu-%llu marked bad\n",
-				     pd->disk->disk_name, (u64)s, (u64)e - 1);
+				     "bad-block list full, sectors %llu-%llu not recorded: reads will touch that poison again; rewrite listed sectors to repair them and free entries\n",
+				     (u64)s, (u64)e - 1);
+		return;
+	}
+	dev_warn_ratelimited(&pd->pdev->dev, "sectors %llu-%llu marked bad\n",
+			     (u64)s, (u64)e - 1);
 }
 
 /**

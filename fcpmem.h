@@ -45,7 +45,13 @@ struct fcpmem_device {
 	struct badblocks bb;		/* poisoned sectors, see badblocks.c */
 	char res_name[32];		/* "fcpmem.<id>", for /proc/iomem */
 
-	/* DAX state, owned by dax_ops.c */
+	/*
+	 * DAX state, owned by dax_ops.c. The pagemap's memory_failure hook
+	 * runs from memremap_pages() until memunmap_pages() returns, longer
+	 * than the disk lives: it may touch only bb, pdev and dax_dev, which
+	 * is why dax_dev is published only once set up and its last
+	 * reference is dropped only after the pagemap is gone.
+	 */
 	bool dax;			/* DAX served on this device */
 	struct dax_device *dax_dev;
 	struct dev_pagemap pgmap;	/* struct pages for fs-dax */

@@ -791,6 +791,12 @@ static void fcpmem_device_destroy(struct fcpmem_device *pd)
 		fcpmem_dax_detach(pd);
 	del_gendisk(pd->disk);
 	put_disk(pd->disk);
+	pd->disk = NULL;
+	/*
+	 * The memory_failure hook can run until fcpmem_unmap() returns, so
+	 * what it touches (the platform device, the bad-block list, the
+	 * dax_device's last reference) goes after.
+	 */
 	fcpmem_unmap(pd);
 	release_mem_region(pd->res->start, resource_size(pd->res));
 	platform_device_unregister(pd->pdev);

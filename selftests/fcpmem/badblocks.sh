@@ -87,8 +87,8 @@ else
 	printf '%#x\n' "$pfn" >/sys/kernel/debug/hwpoison/corrupt-pfn 2>/dev/null
 	expect_eq "memory_failure: the page's sectors are listed" "badblocks" \
 		"$(cat $bb)" "2048 8"
-	expect_eq "memory_failure: dmesg names the disk and sectors" "dmesg" \
-		"$(dmesg_since_mark | grep -c 'pmem0: sectors 2048-2055 marked bad')" "1"
+	expect_eq "memory_failure: dmesg names the device and sectors" "dmesg" \
+		"$(dmesg_since_mark | grep -c 'fcpmem\.0: sectors 2048-2055 marked bad')" "1"
 	expect_eq "memory_failure: a read of the page fails" "read 2048" \
 		"$(pyio read $dev 1048576 4096)" "err EIO"
 	expect_eq "memory_failure: the next page still reads" "read 2056" \
