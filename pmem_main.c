@@ -301,13 +301,16 @@ void fcpmem_write_pmem(struct fcpmem_device *pd, u64 off, const void *buf,
 		       unsigned int len)
 {
 	struct fcpmem_copy_acct acct;
-	struct fcpmem_stats *stats;
 
 	acct = fcpmem_memcpy_flushcache(pd->virt + off, buf, len);
-	stats = get_cpu_ptr(pd->stats);
-	stats->nt_bytes += len - acct.cached;
-	stats->wb_lines += acct.wb_lines;
-	put_cpu_ptr(pd->stats);
+	/*
+	 * this_cpu_add(), not get_cpu_ptr() and "+=": a bio can be submitted
+	 * or completed from interrupt context under a stacked driver, and an
+	 * interrupt between the load and the store would lose its update.
+	 * On x86 this is one instruction, and no preempt_disable() either.
+	 */
+	this_cpu_add(pd->stats->nt_bytes, len - acct.cached);
+	this_cpu_add(pd->stats->wb_lines, acct.wb_lines);
 }
 
 /*
@@ -329,7 +332,6 @@ static int fcpmem_read_pmem(struct fcpmem_device *pd, void *buf, u64 off,
 static void fcpmem_submit_bio(struct bio *bio)
 {
 	struct fcpmem_device *pd = bio->bi_bdev->bd_disk->private_data;
-	struct fcpmem_stats *stats;
 	blk_status_t status = BLK_STS_OK;
 	bool write = op_is_write(bio_op(bio));
 	unsigned long start = 0;
@@ -410,12 +412,10 @@ static void fcpmem_submit_bio(struct bio *bio)
 		this_cpu_inc(pd->stats->fua_writes);
 	}
 
-	stats = get_cpu_ptr(pd->stats);
 	if (write)
-		stats->bytes_written += bytes;
+		this_cpu_add(pd->stats->bytes_written, bytes);
 	else
-		stats->bytes_read += bytes;
-	put_cpu_ptr(pd->stats);
+		this_cpu_add(pd->stats->bytes_read, bytes);
 
 	if (acct)
 		bio_end_io_acct(bio, start);
