@@ -527,6 +527,7 @@ static const struct attribute_group fcpmem_attr_group = {
 
 static const struct attribute_group *fcpmem_attr_groups[] = {
 	&fcpmem_attr_group,
+	&fcpmem_bb_attr_group,
 	NULL,
 };
 
@@ -729,7 +730,7 @@ static struct fcpmem_device *fcpmem_device_create(unsigned int id,
 	pd->disk = disk;
 	disk->fops = &fcpmem_fops;
 	disk->private_data = pd;
-	disk->bb = &pd->bb;
+	/* disk->bb stays NULL: badblocks.c shows the list, see there. */
 	set_capacity(disk, pd->size >> SECTOR_SHIFT);
 	ret = fcpmem_pick_name(disk, next_name);
 	if (ret) {
@@ -751,6 +752,7 @@ static struct fcpmem_device *fcpmem_device_create(unsigned int id,
 			disk->disk_name, ret);
 		goto out_dax_detach;
 	}
+	fcpmem_bb_publish(pd);
 
 	dev_info(&pd->pdev->dev,
 		 "%s: [mem %#llx-%#llx] %llu MiB, copy %s/%s, DAX %s\n",

@@ -66,6 +66,27 @@ check "clear_badblocks refuses a range past the end" sh -c \
 pyio write $dev $((1008 * 512)) 4096 >/dev/null
 expect_eq "a 4 KiB write clears the rest" "badblocks" "$(cat $bb)" ""
 
+# poll(): a monitor asleep on the badblocks file wakes on every change
+# (bb_poll.c: injection, clear_badblocks, a repairing write, and with
+# hwpoison_inject a memory_failure() the pagemap hook records). Each of its
+# cases becomes one line here.
+modprobe hwpoison_inject 2>/dev/null
+"$FCPMEM_BIN/bb_poll" pmem0 >"$FCPMEM_TMP/bb_poll.out" 2>&1
+rc=$?
+while read -r line; do
+	case $line in
+	"not ok "*) ktap_not_ok "poll: $(echo "$line" | cut -d' ' -f4-)" ;;
+	"ok "*"# SKIP"*) ktap_skip "poll: $(echo "$line" | sed 's/.*# SKIP *//')" ;;
+	"ok "*) ktap_ok "poll: $(echo "$line" | cut -d' ' -f3-)" ;;
+	esac
+done <"$FCPMEM_TMP/bb_poll.out"
+if [ $rc -ne 0 ]; then
+	grep -q '^not ok' "$FCPMEM_TMP/bb_poll.out" ||
+		ktap_not_ok "bb_poll exited with $rc"
+	grep -v -E '^(not )?ok' "$FCPMEM_TMP/bb_poll.out" | sed 's/^#* */# /'
+fi
+expect_eq "poll: the list is empty after" "badblocks" "$(cat $bb)" ""
+
 # A machine check, as the kernel handles one: its handler hands the page to
 # memory_failure(), which for our struct pages calls the pagemap's
 # memory_failure hook. hwpoison-inject's corrupt-pfn calls memory_failure()
