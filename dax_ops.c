@@ -134,20 +134,35 @@ static const struct dax_operations fcpmem_dax_ops = {
 	.recovery_write		= fcpmem_dax_recovery_write,
 };
 
-/* A machine check in a mapped page: let the file system that holds it act. */
+/*
+ * A machine check in a page of the region: record it, and let the file
+ * system that holds the page act. Live from memremap_pages() until
+ * memunmap_pages() returns (memory_failure() holds a pagemap reference
+ * across the call and memunmap_pages() waits for it), so this may run
+ * before the disk exists and after it is freed: see struct fcpmem_device
+ * for what it may touch.
+ */
 static int fcpmem_dax_memory_failure(struct dev_pagemap *pgmap,
 				     unsigned long pfn, unsigned long nr_pages,
 				     int mf_flags)
 {
 	struct fcpmem_device *pd =
 		container_of(pgmap, struct fcpmem_device, pgmap);
+	/* Not pd->phys: fcpmem_dax_map() moves it only once we are live. */
+	u64 off = PFN_PHYS(pfn) - pgmap->range.start;
+	struct dax_device *dax_dev;
 
-	fcpmem_bb_record(pd, PFN_PHYS(pfn) - pd->phys, PFN_PHYS(nr_pages));
-	if (!pd->dax_dev)
+	fcpmem_bb_record(pd, off, PFN_PHYS(nr_pages));
+	/*
+	 * NULL until fcpmem_dax_attach() has set it up; after that valid
+	 * until fcpmem_dax_unmap(), which cannot get past memunmap_pages()
+	 * while we run. Once killed, the DAX core answers -ENXIO itself.
+	 */
+	dax_dev = smp_load_acquire(&pd->dax_dev);
+	if (!dax_dev)
 		return -EOPNOTSUPP;
-	return dax_holder_notify_failure(pd->dax_dev,
-					 PFN_PHYS(pfn) - pd->phys,
-					 PFN_PHYS(nr_pages), mf_flags);
+	return dax_holder_notify_failure(dax_dev, off, PFN_PHYS(nr_pages),
+					 mf_flags);
 }
 
 static const struct dev_pagemap_ops fcpmem_pagemap_ops = {
@@ -206,15 +221,22 @@ void *fcpmem_dax_map(struct fcpmem_device *pd)
 }
 
 /**
- * fcpmem_dax_unmap() - undo fcpmem_dax_map()
+ * fcpmem_dax_unmap() - undo fcpmem_dax_map(), and drop the dax_device
  * @pd: a device whose map succeeded with DAX
  *
  * Waits for every page reference to drop; the module reference held by a
  * mounted file system keeps us from getting here while pages are in use.
+ * A memory_failure hook still running holds one too, so once
+ * memunmap_pages() returns none can be using the dax_device, and the
+ * reference fcpmem_dax_detach() left is dropped here.
  */
 void fcpmem_dax_unmap(struct fcpmem_device *pd)
 {
 	memunmap_pages(&pd->pgmap);
+	if (pd->dax_dev) {
+		put_dax(pd->dax_dev);
+		pd->dax_dev = NULL;
+	}
 }
 
 /**
@@ -246,7 +268,8 @@ int fcpmem_dax_attach(struct fcpmem_device *pd)
 	 * write cache.
 	 */
 	dax_write_cache(dax_dev, true);
-	pd->dax_dev = dax_dev;
+	/* Pairs with the memory_failure hook: it sees a dax_device set up. */
+	smp_store_release(&pd->dax_dev, dax_dev);
 	return 0;
 
 out_put_dax:
@@ -256,13 +279,15 @@ out_put_dax:
 }
 
 /**
- * fcpmem_dax_detach() - undo fcpmem_dax_attach()
+ * fcpmem_dax_detach() - undo fcpmem_dax_attach(), but for the last put
  * @pd: a device with an attached dax_device
+ *
+ * Unbinds the dax_device from the disk and kills it, so no DAX operation
+ * starts again. The memory_failure hook may still hold the pointer: the
+ * reference is dropped by fcpmem_dax_unmap(), after the pagemap is gone.
  */
 void fcpmem_dax_detach(struct fcpmem_device *pd)
 {
 	dax_remove_host(pd->disk);
 	kill_dax(pd->dax_dev);
-	put_dax(pd->dax_dev);
-	pd->dax_dev = NULL;
 }

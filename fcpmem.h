@@ -8,6 +8,7 @@
 
 #include <linux/badblocks.h>
 #include <linux/blkdev.h>
+#include <linux/kernfs.h>
 #include <linux/memremap.h>
 #include <linux/percpu.h>
 #include <linux/platform_device.h>
@@ -60,9 +61,19 @@ struct fcpmem_device {
 					 * writes must check the pages'
 					 * state (fcpmem_bb_write_begin())
 					 */
+	struct kernfs_node *bb_state;	/* the disk's badblocks file, to
+					 * wake poll(); NULL until the disk
+					 * is added
+					 */
 	char res_name[32];		/* "fcpmem.<id>", for /proc/iomem */
 
-	/* DAX state, owned by dax_ops.c */
+	/*
+	 * DAX state, owned by dax_ops.c. The pagemap's memory_failure hook
+	 * runs from memremap_pages() until memunmap_pages() returns, longer
+	 * than the disk lives: it may touch only bb, bb_state, pdev and
+	 * dax_dev, which is why dax_dev is published only once set up and
+	 * its last reference is dropped only after the pagemap is gone.
+	 */
 	bool dax;			/* DAX served on this device */
 	struct dax_device *dax_dev;
 	struct dev_pagemap pgmap;	/* struct pages for fs-dax */
@@ -73,7 +84,9 @@ void fcpmem_write_pmem(struct fcpmem_device *pd, u64 off, const void *buf,
 		       unsigned int len);
 
 /* badblocks.c */
+extern const struct attribute_group fcpmem_bb_attr_group;
 int fcpmem_bb_init(struct fcpmem_device *pd);
+void fcpmem_bb_publish(struct fcpmem_device *pd);
 void fcpmem_bb_exit(struct fcpmem_device *pd);
 bool fcpmem_bb_first(struct fcpmem_device *pd, u64 off, u64 len,
 		     u64 *first_bad);

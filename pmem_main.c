@@ -302,13 +302,16 @@ void fcpmem_write_pmem(struct fcpmem_device *pd, u64 off, const void *buf,
 		       unsigned int len)
 {
 	struct fcpmem_copy_acct acct;
-	struct fcpmem_stats *stats;
 
 	acct = fcpmem_memcpy_flushcache(pd->virt + off, buf, len);
-	stats = get_cpu_ptr(pd->stats);
-	stats->nt_bytes += len - acct.cached;
-	stats->wb_lines += acct.wb_lines;
-	put_cpu_ptr(pd->stats);
+	/*
+	 * this_cpu_add(), not get_cpu_ptr() and "+=": a bio can be submitted
+	 * or completed from interrupt context under a stacked driver, and an
+	 * interrupt between the load and the store would lose its update.
+	 * On x86 this is one instruction, and no preempt_disable() either.
+	 */
+	this_cpu_add(pd->stats->nt_bytes, len - acct.cached);
+	this_cpu_add(pd->stats->wb_lines, acct.wb_lines);
 }
 
 /*
@@ -330,7 +333,6 @@ static int fcpmem_read_pmem(struct fcpmem_device *pd, void *buf, u64 off,
 static void fcpmem_submit_bio(struct bio *bio)
 {
 	struct fcpmem_device *pd = bio->bi_bdev->bd_disk->private_data;
-	struct fcpmem_stats *stats;
 	blk_status_t status = BLK_STS_OK;
 	bool write = op_is_write(bio_op(bio));
 	unsigned long start = 0;
@@ -436,12 +438,10 @@ static void fcpmem_submit_bio(struct bio *bio)
 		this_cpu_inc(pd->stats->fua_writes);
 	}
 
-	stats = get_cpu_ptr(pd->stats);
 	if (write)
-		stats->bytes_written += bytes;
+		this_cpu_add(pd->stats->bytes_written, bytes);
 	else
-		stats->bytes_read += bytes;
-	put_cpu_ptr(pd->stats);
+		this_cpu_add(pd->stats->bytes_read, bytes);
 
 	if (acct)
 		bio_end_io_acct(bio, start);
@@ -553,6 +553,7 @@ static const struct attribute_group fcpmem_attr_group = {
 
 static const struct attribute_group *fcpmem_attr_groups[] = {
 	&fcpmem_attr_group,
+	&fcpmem_bb_attr_group,
 	NULL,
 };
 
@@ -891,7 +892,7 @@ static struct fcpmem_device *fcpmem_device_create(unsigned int id,
 	pd->disk = disk;
 	disk->fops = &fcpmem_fops;
 	disk->private_data = pd;
-	disk->bb = &pd->bb;
+	/* disk->bb stays NULL: badblocks.c shows the list, see there. */
 	set_capacity(disk, pd->size >> SECTOR_SHIFT);
 	ret = fcpmem_pick_name(disk, next_name);
 	if (ret) {
@@ -913,6 +914,7 @@ static struct fcpmem_device *fcpmem_device_create(unsigned int id,
 			disk->disk_name, ret);
 		goto out_dax_detach;
 	}
+	fcpmem_bb_publish(pd);
 
 	dev_info(&pd->pdev->dev,
 		 "%s: [mem %#llx-%#llx] %llu MiB, copy %s/%s, DAX %s, node %d\n",
@@ -955,6 +957,12 @@ static void fcpmem_device_destroy(struct fcpmem_device *pd)
 		fcpmem_dax_detach(pd);
 	del_gendisk(pd->disk);
 	put_disk(pd->disk);
+	pd->disk = NULL;
+	/*
+	 * The memory_failure hook can run until fcpmem_unmap() returns, so
+	 * what it touches (the platform device, the bad-block list, the
+	 * dax_device's last reference) goes after.
+	 */
 	fcpmem_unmap(pd);
 	release_mem_region(pd->res->start, resource_size(pd->res));
 	platform_device_unregister(pd->pdev);

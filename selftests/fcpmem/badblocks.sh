@@ -69,6 +69,27 @@ check "clear_badblocks refuses a range past the end" sh -c \
 pyio write $dev $((1008 * 512)) 4096 >/dev/null
 expect_eq "a 4 KiB write clears the rest" "badblocks" "$(cat $bb)" ""
 
+# poll(): a monitor asleep on the badblocks file wakes on every change
+# (bb_poll.c: injection, clear_badblocks, a repairing write, and with
+# hwpoison_inject a memory_failure() the pagemap hook records). Each of its
+# cases becomes one line here.
+modprobe hwpoison_inject 2>/dev/null
+"$FCPMEM_BIN/bb_poll" pmem0 >"$FCPMEM_TMP/bb_poll.out" 2>&1
+rc=$?
+while read -r line; do
+	case $line in
+	"not ok "*) ktap_not_ok "poll: $(echo "$line" | cut -d' ' -f4-)" ;;
+	"ok "*"# SKIP"*) ktap_skip "poll: $(echo "$line" | sed 's/.*# SKIP *//')" ;;
+	"ok "*) ktap_ok "poll: $(echo "$line" | cut -d' ' -f3-)" ;;
+	esac
+done <"$FCPMEM_TMP/bb_poll.out"
+if [ $rc -ne 0 ]; then
+	grep -q '^not ok' "$FCPMEM_TMP/bb_poll.out" ||
+		ktap_not_ok "bb_poll exited with $rc"
+	grep -v -E '^(not )?ok' "$FCPMEM_TMP/bb_poll.out" | sed 's/^#* */# /'
+fi
+expect_eq "poll: the list is empty after" "badblocks" "$(cat $bb)" ""
+
 # A machine check, as the kernel handles one: its handler hands the page to
 # memory_failure(), which for our struct pages calls the pagemap's
 # memory_failure hook. hwpoison-inject's corrupt-pfn calls memory_failure()
@@ -90,8 +111,8 @@ else
 	printf '%#x\n' "$pfn" >/sys/kernel/debug/hwpoison/corrupt-pfn 2>/dev/null
 	expect_eq "memory_failure: the page's sectors are listed" "badblocks" \
 		"$(cat $bb)" "2048 8"
-	expect_eq "memory_failure: dmesg names the disk and sectors" "dmesg" \
-		"$(dmesg_since_mark | grep -c 'pmem0: sectors 2048-2055 marked bad')" "1"
+	expect_eq "memory_failure: dmesg names the device and sectors" "dmesg" \
+		"$(dmesg_since_mark | grep -c 'fcpmem\.0: sectors 2048-2055 marked bad')" "1"
 	expect_eq "memory_failure: a read of the page fails" "read 2048" \
 		"$(pyio read $dev 1048576 4096)" "err EIO"
 	expect_eq "memory_failure: the next page still reads" "read 2056" \
