@@ -38,9 +38,15 @@ static const size_t seq_lens[] = {
 
 static unsigned char pat(uint64_t off, unsigned int seed)
 {
-	uint64_t x = (off + 1) * 0x9e3779b97f4a7c15ull + seed;
+	/*
+	 * Keep the top byte of the product: it depends on every bit of
+	 * offset and seed. The low bits of a product only see the low bits
+	 * of its input, so a seed added anywhere else left the pattern the
+	 * same for every seed.
+	 */
+	uint64_t x = (off + 1 + ((uint64_t)seed << 32)) * 0x9e3779b97f4a7c15ull;
 
-	return (unsigned char)(x >> 29);
+	return (unsigned char)(x >> 56);
 }
 
 static void fill(unsigned char *p, size_t n, uint64_t off, unsigned int seed)
