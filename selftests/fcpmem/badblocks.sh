@@ -23,27 +23,6 @@ if ! fcpmem_load || ! wait_dev $dev; then
 	exit
 fi
 
-# pyio OP ARGS: one syscall, prints "ok N" (bytes) or "err ERRNO-NAME"
-pyio() {
-	python3 - "$@" <<'PY'
-import errno, os, sys
-op, path, off, ln = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-flags = os.O_RDWR | (os.O_DIRECT if path.startswith("/dev/") else 0)
-fd = os.open(path, flags)
-import mmap
-buf = mmap.mmap(-1, max(ln, 4096))
-try:
-    if op == "read":
-        n = os.preadv(fd, [memoryview(buf)[:ln]], off)
-    else:
-        buf[:ln] = bytes((i * 7 + 3) & 0xff for i in range(ln))
-        n = os.pwritev(fd, [memoryview(buf)[:ln]], off)
-    print("ok", n)
-except OSError as e:
-    print("err", errno.errorcode.get(e.errno, str(e.errno)))
-PY
-}
-
 expect_eq "badblocks list starts empty" "badblocks" "$(cat $bb)" ""
 pyio write $dev $((800 * 512)) 4096 >/dev/null
 echo "803 1" >$bb
@@ -155,16 +134,17 @@ else
 		"write 1400-1799" "$(pyio write "$f" $((8192 + 1400)) 400)" "ok 400"
 	expect_eq "DAX: ... but leaves the sector bad" "badblocks" \
 		"$(cat $bb)" "$((blk * 8 + 16 + 3)) 1"
-	# pyio writes (i * 7 + 3) & 0xff; sector 2 is not bad, so the raw
-	# disk reads it: its last 136 bytes must be the write's first.
+	# pyio writes ((off + i) * 7 + 3) & 0xff at file offset off; sector 2
+	# is not bad, so the raw disk reads it: its last 136 bytes must be the
+	# write's first.
 	expect_eq "DAX: ... and its bytes in the good sector landed" \
 		"sector 2 of the page, bytes 376-511" "$(python3 - $dev \
-		$(((blk * 8 + 16 + 2) * 512)) <<'PY'
+		$(((blk * 8 + 16 + 2) * 512)) $((8192 + 1400)) <<'PY'
 import mmap, os, sys
 fd = os.open(sys.argv[1], os.O_RDONLY | os.O_DIRECT)
 buf = mmap.mmap(-1, 4096)
 os.preadv(fd, [memoryview(buf)[:512]], int(sys.argv[2]))
-want = bytes((i * 7 + 3) & 0xff for i in range(136))
+want = bytes(((int(sys.argv[3]) + i) * 7 + 3) & 0xff for i in range(136))
 print("same" if buf[376:512] == want else "differ: " + buf[376:512].hex())
 PY
 )" same

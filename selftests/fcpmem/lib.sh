@@ -112,3 +112,30 @@ wait_dev() {
 kernel_warned() {
 	[ $(( $(cat /proc/sys/kernel/tainted) & 512 )) -ne 0 ]
 }
+
+# pyio OP PATH OFF LEN: one syscall (O_DIRECT on a device), prints "ok N" (bytes) or
+# "err ERRNO-NAME"; "verify" reads and compares with what "write" wrote
+# (a pattern that depends on the file offset).
+pyio() {
+	python3 - "$@" <<'PY'
+import errno, mmap, os, sys
+op, path, off, ln = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+flags = os.O_RDWR | (os.O_DIRECT if path.startswith("/dev/") else 0)
+fd = os.open(path, flags)
+buf = mmap.mmap(-1, max(ln, 4096))
+pat = bytes(((off + i) * 7 + 3) & 0xff for i in range(ln))
+try:
+    if op == "write":
+        buf[:ln] = pat
+        n = os.pwritev(fd, [memoryview(buf)[:ln]], off)
+        print("ok", n)
+    else:
+        n = os.preadv(fd, [memoryview(buf)[:ln]], off)
+        if op == "verify":
+            print("ok" if buf[:n] == pat[:n] else "mismatch", n)
+        else:
+            print("ok", n)
+except OSError as e:
+    print("err", errno.errorcode.get(e.errno, str(e.errno)))
+PY
+}
