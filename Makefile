@@ -23,8 +23,7 @@ KDIR	?= /lib/modules/$(KVER)/build
 BUILD	:= $(TOP)/build/$(KVER)
 
 .PHONY: all module deps deps-build install demo check check-host check-vm \
-	bench bench-flush dkms-install dkms-remove check-crash htmldocs clean help \
-	deb
+	bench bench-flush dkms-install dkms-remove check-crash htmldocs clean help
 
 all: module ## the same as make module
 
@@ -96,6 +95,7 @@ dkms-install: deps-build ## register the checkout with DKMS and build/install it
 dkms-remove: ## remove this version from DKMS again
 	@$(TOP)/tools/dkms remove
 
+.PHONY: deb
 deb: deps-build ## build the Debian packages fcpmem-dkms and fcpmem-utils into build/deb/
 	@$(TOP)/tools/deb build
 
