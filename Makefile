@@ -40,7 +40,7 @@ module: ## build build/<KVER>/fcpmem.ko with W=1
 	@for f in $(notdir $(SOURCES)); do ln -sf $(TOP)/$$f $(BUILD)/$$f; done
 	$(TOP)/tools/kernels exec $(KVER) $(MAKE) -C $(KDIR) M=$(BUILD) W=1 modules
 
-deps-build: ## install what building needs: make, gcc, dkms, the running kernel's headers
+deps-build: ## install what building needs: make, gcc, dkms, debhelper, the running kernel's headers
 	@$(TOP)/tools/deps build
 
 deps: ## install what building and testing need, and every kernel of kernels.conf
@@ -68,7 +68,7 @@ check-crash: deps ## power-cut test, 20 kills per kernel (check runs 3)
 # the built module before kbuild copies (and compresses) it.
 MOK_KEY	?= /var/lib/dkms/mok.key
 MOK_CERT ?= /var/lib/dkms/mok.pub
-install: deps-build ## build for the running kernel (or KVER=), install it into its updates/, depmod
+install: deps-build ## build for the running kernel (or KVER=), install it into its updates/, depmod; fcpmemctl into /usr/local
 	@$(MAKE) --no-print-directory module KVER=$(INSTALL_KVER)
 	@ko=$(TOP)/build/$(INSTALL_KVER)/fcpmem.ko; \
 	if [ -r "$(MOK_KEY)" ] && [ -r "$(MOK_CERT)" ]; then \
@@ -86,12 +86,18 @@ install: deps-build ## build for the running kernel (or KVER=), install it into 
 		M=$(TOP)/build/$(INSTALL_KVER) INSTALL_MOD_DIR=updates CONFIG_MODULE_SIG_ALL= \
 		$(if $(INSTALL_MOD_PATH),INSTALL_MOD_PATH=$(INSTALL_MOD_PATH)) modules_install
 	depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) -a $(INSTALL_KVER)
+	$(MAKE) --no-print-directory -C $(TOP)/tools/fcpmemctl install \
+		$(if $(INSTALL_MOD_PATH),DESTDIR=$(INSTALL_MOD_PATH))
 
 dkms-install: deps-build ## register the checkout with DKMS and build/install it for every kernel with headers
 	@$(TOP)/tools/dkms install
 
 dkms-remove: ## remove this version from DKMS again
 	@$(TOP)/tools/dkms remove
+
+.PHONY: deb
+deb: deps-build ## build the Debian packages fcpmem-dkms and fcpmem-utils into build/deb/
+	@$(TOP)/tools/deb build
 
 bench: deps ## fcpmem vs nd_pmem, brd, rapiddisk in one VM per kernel
 	@$(TOP)/tools/bench/run $(BENCH_ARGS)
