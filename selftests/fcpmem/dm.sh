@@ -89,7 +89,7 @@ mkfs_for() {
 }
 
 fio_args="--filename=$mnt/fio.v --ioengine=psync --rw=randwrite --bs=4k --overwrite=1
-	--size=16M --verify=crc32c --do_verify=1 --verify_fatal=1"
+	--size=8M --verify=crc32c --do_verify=1 --verify_fatal=1"
 
 flushes() {
 	echo $(($(fcpmem_stat pmem0 flushes) + 0)) \

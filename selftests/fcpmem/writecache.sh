@@ -112,13 +112,13 @@ expect_eq "writecache superblock magic at byte 0 of $cache" "magic" \
 	"$(od -An -tx4 -N4 $cache | tr -d ' ')" 23489321
 
 run_fio wc-verify --filename="$dev" --ioengine=psync --direct=1 \
-	--rw=randwrite --bs=4k --size=32M --verify=crc32c --do_verify=1 \
+	--rw=randwrite --bs=4k --size=16M --verify=crc32c --do_verify=1 \
 	--verify_fatal=1
 used=$(wc_used)
 hits=$(wc_status 6)
-# 32 MiB is under the 50% high watermark: nothing was written back, so
+# 16 MiB is under the 50% high watermark: nothing was written back, so
 # every verified block came out of the cache.
-if [ "$used" -ge 8192 ] && [ "$hits" -ge 8192 ]; then
+if [ "$used" -ge 4096 ] && [ "$hits" -ge 4096 ]; then
 	ktap_ok "fio's writes stayed in the cache and its reads hit it ($used blocks, $hits read hits)"
 else
 	ktap_not_ok "fio's writes stayed in the cache and its reads hit it"
@@ -130,7 +130,7 @@ sumA=$(put 64 8)
 check "dmsetup message $name 0 flush" dmsetup message "$name" 0 flush
 expect_eq "after the flush no block is dirty" "blocks in use" "$(wc_used)" 0
 run_fio wc-origin-reverify --filename="$origin" --ioengine=psync --direct=1 \
-	--rw=randwrite --bs=4k --size=32M --verify=crc32c --do_verify=1 \
+	--rw=randwrite --bs=4k --size=16M --verify=crc32c --do_verify=1 \
 	--verify_fatal=1 --verify_only=1
 expect_eq "the origin has what was written (after the flush)" "sha256" \
 	"$(sum $origin 64 8)" "$sumA"
