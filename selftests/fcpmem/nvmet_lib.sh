@@ -117,15 +117,16 @@ nvmet_counters() {
 # fabric_io TAG DEV: fio verify over the fabric, then the durability
 # requests: a known number of fsyncs (each an NVMe Flush), O_DSYNC direct
 # writes (each an NVMe Write with FUA), nvme-cli's own Flush and FUA Write
-# commands. COUNTERS is a command that prints the target disk's
-# "flushes fua_writes" (a function here, or a read over the network in
+# commands: FABRIC_WRITES (default 100) writes with fsync=1 and as many
+# O_DSYNC ones, FABRIC_CMDS (5) of each nvme command. COUNTERS is a
+# command that prints the target disk's "flushes fua_writes" (a function here, or a read over the network in
 # the two-guest test). Sets fabric_fig to the figures, and
 # fabric_flushes_issued and fabric_fua_issued to the number of requests.
 fabric_io() {
 	_tag=$1
 	_dev=$2
-	_writes=100
-	_cmds=5
+	_writes=${FABRIC_WRITES:-100}
+	_cmds=${FABRIC_CMDS:-5}
 	run_fio "$_tag-verify" --filename="$_dev" --rw=randwrite --bs=64k \
 		--size=8M --direct=1 --ioengine=libaio --iodepth=4 \
 		--verify=crc32c --do_verify=1 --verify_fatal=1
