@@ -119,8 +119,9 @@ nvmet_counters() {
 # writes (each an NVMe Write with FUA), nvme-cli's own Flush and FUA Write
 # commands: FABRIC_WRITES (default 100) writes with fsync=1 and as many
 # O_DSYNC ones, FABRIC_CMDS (5) of each nvme command. COUNTERS is a
-# command that prints the target disk's "flushes fua_writes" (a function here, or a read over the network in
-# the two-guest test). Sets fabric_fig to the figures, and
+# command that prints the target disk's "flushes fua_writes" (a function
+# here, a question over the network in the two-guest test). Sets
+# fabric_fig to the figures, and
 # fabric_flushes_issued and fabric_fua_issued to the number of requests.
 fabric_io() {
 	_tag=$1
