@@ -22,7 +22,7 @@ KROOT	:= $(shell $(TOP)/tools/kernels root $(KVER) 2>/dev/null)
 KDIR	?= /lib/modules/$(KVER)/build
 BUILD	:= $(TOP)/build/$(KVER)
 
-.PHONY: all module deps deps-build install demo check check-host check-vm \
+.PHONY: all module deps deps-build install demo demo-fabric check check-host check-vm \
 	bench bench-flush dkms-install dkms-remove check-crash htmldocs clean help
 
 all: module ## the same as make module
@@ -48,6 +48,9 @@ deps: ## install what building and testing need, and every kernel of kernels.con
 
 demo: deps ## boot a VM, load fcpmem, mkfs + mount -o dax, run fio
 	@$(TOP)/tools/demo
+
+demo-fabric: deps ## two VMs on one QEMU network: one serves an fcpmem disk over NVMe/TCP, the other uses it
+	@$(TOP)/tools/demo-fabric
 
 check: deps ## everything: host build + tests and VM tests, every kernel
 	@$(TOP)/tools/check all

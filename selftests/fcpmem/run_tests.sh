@@ -6,11 +6,12 @@
 # own TAP lines. Expects a guest booted with two legacy pmem regions,
 # memmap=512M!1G memmap=256M!2G (tools/check does this); xfs needs more than 300 MB.
 # numa.sh is not in the default list: it needs a two-node guest of its own
-# (tools/check's vm-numa suite).
+# (tools/check's vm-numa suite). Nor is fabric.sh: it runs in the two
+# guests of tools/vm/fabric.
 cd "$(dirname "$0")" || exit 1
 here=$(pwd)
 
-tests=${*:-"load_unload.sh bad_input.sh bad_io.sh io_edges.sh integrity.sh flush_fua.sh dax.sh pmdk.sh layout.sh dm.sh badblocks.sh mf_race.sh mce.sh swap.sh fcpmemctl.sh stress.sh writecache.sh io_uring.sh"}
+tests=${*:-"load_unload.sh bad_input.sh bad_io.sh io_edges.sh integrity.sh flush_fua.sh dax.sh pmdk.sh layout.sh dm.sh badblocks.sh mf_race.sh mce.sh swap.sh fcpmemctl.sh stress.sh writecache.sh io_uring.sh nvmet.sh"}
 
 echo "# kernel $(uname -r), $(nproc) cpus, $(grep -c 'Persistent Memory (legacy)' /proc/iomem) legacy pmem regions"
 rc=0
