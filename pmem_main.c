@@ -397,12 +397,20 @@ static void fcpmem_submit_bio(struct bio *bio)
 	 * into an unmapped page, so it fails, as in the in-tree driver.
 	 */
 	start_off = off;
-	bad = fcpmem_bb_first(pd, off, bio->bi_iter.bi_size, NULL);
+	/*
+	 * Both lists are empty until a machine check or a badblocks store:
+	 * test that inline, as pmem.c's is_bad_pmem() does, and make the
+	 * calls (tens of instructions each) only when there is a list to look
+	 * at. Each callee tests the same again; this only saves the call.
+	 */
+	bad = unlikely(READ_ONCE(pd->bb.count)) &&
+	      fcpmem_bb_first(pd, off, bio->bi_iter.bi_size, NULL);
 	if (bad && !write) {
 		bio_io_error(bio);
 		return;
 	}
-	if (write && fcpmem_bb_write_begin(pd, off, bio->bi_iter.bi_size)) {
+	if (write && unlikely(READ_ONCE(pd->mem_errors)) &&
+	    fcpmem_bb_write_begin(pd, off, bio->bi_iter.bi_size)) {
 		dev_warn_ratelimited(&pd->pdev->dev,
 				     "%s: refused a write of %u bytes at sector %llu: it covers part of a page a machine check took away; write the whole %lu-byte page to repair it\n",
 				     pd->disk->disk_name, bio->bi_iter.bi_size,
