@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
-# make bench-icount: each driver's IOPS over nd_pmem's under QEMU -icount
-# (= nd_pmem's instructions per I/O over the driver's), one panel per
+# make bench-icount: nd_pmem's instructions per I/O over each driver's
+# under QEMU -icount (fio's mean latency in guest ns), one panel per
 # kernel. Above 1: fewer instructions per I/O than nd_pmem. Called by
 # tools/bench/icount-report:
 #   gnuplot -e "files='a.dat'; titles='k1'; ncols='4'; outfile='r.png'" icount-plot.gp
@@ -23,8 +23,8 @@ set multiplot layout n,1
 do for [i=1:n] {
 	f = word(files, i)
 	nc = int(word(ncols, i))
-	set title sprintf("%s: IOPS / nd_pmem's IOPS under -icount (= nd_pmem's instructions per I/O / the driver's)", word(titles, i))
-	set ylabel "driver / nd_pmem"
+	set title sprintf("%s under QEMU -icount: nd_pmem's instructions per I/O / the driver's (above 1: fewer than nd_pmem)", word(titles, i))
+	set ylabel "nd_pmem / driver"
 	plot for [c=2:nc] f using c:xtic(1) title columnheader(c)
 }
 unset multiplot
