@@ -23,7 +23,7 @@ KDIR	?= /lib/modules/$(KVER)/build
 BUILD	:= $(TOP)/build/$(KVER)
 
 .PHONY: all module deps deps-build install demo demo-fabric check check-host check-vm \
-	bench bench-flush dkms-install dkms-remove check-crash htmldocs clean help
+	bench bench-flush bench-icount dkms-install dkms-remove check-crash htmldocs clean help
 
 all: module ## the same as make module
 
@@ -104,6 +104,9 @@ deb: deps-build ## build the Debian packages fcpmem-dkms and fcpmem-utils into b
 
 bench: deps ## fcpmem vs nd_pmem, brd, rapiddisk in one VM per kernel
 	@$(TOP)/tools/bench/run $(BENCH_ARGS)
+
+bench-icount: deps ## instructions per I/O of every driver under QEMU -icount, per kernel
+	@$(TOP)/tools/bench/icount $(BENCH_ARGS)
 
 bench-flush: deps ## host benchmark of the flushcache copy variants
 	$(MAKE) -C $(TOP)/tools/bench-flush run

@@ -44,8 +44,14 @@ static long fcpmem_dax_direct_access(struct dax_device *dax_dev,
 	 * fault.
 	 */
 	len = PFN_PHYS(min(nr_pages, avail));
-	fcpmem_bb_first(pd, off, len, &bad);
-	if (fcpmem_bb_first_gone(pd, off, len, &gone))
+	/*
+	 * Both lists are empty until a machine check or a badblocks store:
+	 * test that here and spare the calls, as the bio path does.
+	 */
+	if (unlikely(READ_ONCE(pd->bb.count)))
+		fcpmem_bb_first(pd, off, len, &bad);
+	if (unlikely(READ_ONCE(pd->mem_errors)) &&
+	    fcpmem_bb_first_gone(pd, off, len, &gone))
 		bad = min(bad, gone);
 	if (bad != U64_MAX) {
 		if (bad >= off + PAGE_SIZE)
