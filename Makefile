@@ -61,6 +61,10 @@ check-vm: deps ## VM half: selftests in QEMU on every kernel
 check-crash: deps ## power-cut test, 20 kills per kernel (check runs 3)
 	@$(TOP)/tools/check crash
 
+.PHONY: check-xfstests
+check-xfstests: deps ## fstests -o dax, fcpmem against nd_pmem, every kernel; table into Documentation/testing.rst
+	@$(TOP)/tools/xfstests/compare --update-doc
+
 # kbuild installs into /lib/modules/<KVER>/updates/, which modprobe prefers
 # over the kernel's own tree; INSTALL_MOD_PATH=DIR stages it under DIR.
 # Debian's headers ask kbuild to sign with a key they do not ship: signing
