@@ -27,7 +27,7 @@
 set -uo pipefail
 
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
-expected_dir= exclude_dir= out=
+expected_dir='' exclude_dir='' out=''
 while [ $# -gt 0 ]; do
 	case $1 in
 	--expected-dir) expected_dir=$2; shift 2 ;;
@@ -77,8 +77,35 @@ id fsgqa >/dev/null || bail "user fsgqa not visible after the bind mounts"
 [ -x "$src/check" ] || bail "no fstests build at $src (run tools/xfstests/build)"
 fstests=$src
 
-# --- modules and disks -----------------------------------------------------
+# --- no udev in the VM ------------------------------------------------------
+# fstests waits for dm nodes with "udevadm wait" when udevadm has it, and
+# that waits for udev's database forever when no udev runs (generic/470
+# hung in _dmsetup_create). A guest-only udevadm first in PATH: settle
+# has nothing to wait for, wait polls for the node (libdevmapper makes
+# it, DM_DISABLE_UDEV), anything else goes to the real one.
 export DM_DISABLE_UDEV=1
+mkdir -p "$work/bin"
+cat >"$work/bin/udevadm" <<'UDEVADM'
+#!/bin/bash
+case $1 in
+settle) exit 0 ;;
+wait)
+	shift
+	gone=0
+	[ "$1" = --removed ] && { gone=1; shift; }
+	for _ in $(seq 100); do
+		if [ "$gone" = 1 ]; then [ -e "$1" ] || exit 0; else [ -e "$1" ] && exit 0; fi
+		sleep 0.1
+	done
+	echo "udevadm (fcpmem guest): timed out waiting for $1" >&2
+	exit 1 ;;
+esac
+exec /usr/bin/udevadm "$@"
+UDEVADM
+chmod +x "$work/bin/udevadm"
+export PATH=$work/bin:$PATH
+
+# --- modules and disks -----------------------------------------------------
 for m in ext4 xfs dm_mod dm_log_writes dm_flakey; do
 	modprobe "$m" 2>/dev/null || echo "# modprobe $m failed"
 done
@@ -100,9 +127,8 @@ done
 echo "# setup: $(($(date +%s) - t_setup)) s"
 
 # --- one ./check per file system -------------------------------------------
-kmaj=$(uname -r | cut -d. -f1)
 run_fs() {
-	local fs=$1 mkfs_opts t0 rc xml expected exclude=()
+	local fs=$1 mkfs_opts force t0 rc xml expected exclude=()
 	shift
 	case $fs in
 	ext4)
@@ -122,8 +148,10 @@ run_fs() {
 	*) tap_not_ok "$fs: unsupported file system"; return ;;
 	esac
 	echo "# $fs: MKFS_OPTIONS=$mkfs_opts, kernel $(uname -r), driver $driver"
+	force=-F
+	[ "$fs" = xfs ] && force=-f
 	# shellcheck disable=SC2086 # word splitting of the options is meant
-	if ! mkfs."$fs" $( [ "$fs" = xfs ] && echo -f -q || echo -F -q ) $mkfs_opts /dev/pmem0 >"$work/mkfs.log" 2>&1; then
+	if ! mkfs."$fs" "$force" -q $mkfs_opts /dev/pmem0 >"$work/mkfs.log" 2>&1; then
 		sed 's/^/# /' "$work/mkfs.log"
 		tap_not_ok "$fs: mkfs on TEST_DEV /dev/pmem0"
 		return
