@@ -64,6 +64,15 @@ check-vm: deps ## VM half: selftests in QEMU on every kernel
 check-crash: deps ## power-cut test, 20 kills per kernel (check runs 3)
 	@$(TOP)/tools/check crash
 
+.PHONY: check-xfstests-dax
+check-xfstests-dax: deps ## fstests' dax group, ext4 and xfs, -o dax on fcpmem, newest kernel (make check's lane, off there for now)
+	@$(TOP)/tools/xfstests/build >/dev/null && \
+		$(TOP)/tools/xfstests/run --expected dax $$($(TOP)/tools/kernels newest) -g dax
+
+.PHONY: check-xfstests
+check-xfstests: deps ## fstests -o dax, fcpmem against nd_pmem, every kernel; table into Documentation/testing.rst
+	@$(TOP)/tools/xfstests/compare --update-doc
+
 # kbuild installs into /lib/modules/<KVER>/updates/, which modprobe prefers
 # over the kernel's own tree; INSTALL_MOD_PATH=DIR stages it under DIR.
 # Debian's headers ask kbuild to sign with a key they do not ship: signing
