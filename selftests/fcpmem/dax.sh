@@ -11,8 +11,6 @@
 dev=/dev/pmem0
 mnt=$FCPMEM_TMP/mnt
 mkdir -p "$mnt"
-kmaj=$(uname -r | cut -d. -f1)
-kmin=$(uname -r | cut -d. -f2)
 
 if ! fcpmem_load || ! wait_dev $dev; then
 	ktap_not_ok "load fcpmem"
@@ -21,20 +19,6 @@ if ! fcpmem_load || ! wait_dev $dev; then
 fi
 expect_eq "DAX on by default" "fcpmem/dax" "$(fcpmem_stat pmem0 dax)" 1
 
-mkfs_for() {
-	case $1 in
-	ext4)
-		# 1 KiB blocks (mkfs's choice for small disks) cannot do DAX.
-		mkfs.ext4 -F -q -b 4096 $dev ;;
-	xfs)
-		# Before 6.2 xfs refuses DAX together with reflink.
-		if [ "$kmaj" -eq 6 ] && [ "$kmin" -lt 2 ]; then
-			mkfs.xfs -f -q -m reflink=0 $dev
-		else
-			mkfs.xfs -f -q $dev
-		fi ;;
-	esac
-}
 
 fsck_for() {
 	case $1 in
@@ -45,7 +29,7 @@ fsck_for() {
 
 for fs in ext4 xfs; do
 	modprobe $fs 2>/dev/null
-	if ! mkfs_for $fs >"$FCPMEM_TMP/mkfs.out" 2>&1; then
+	if ! mkfs_dax $fs "$dev" >"$FCPMEM_TMP/mkfs.out" 2>&1; then
 		ktap_not_ok "$fs: mkfs"
 		sed 's/^/# /' "$FCPMEM_TMP/mkfs.out"
 		continue
@@ -110,7 +94,7 @@ if fcpmem_load regions=$(((128 << 10) - 4))K@$start && wait_dev $dev; then
 	fi
 	expect_eq "misaligned region: DAX on the aligned 126 MiB" "dax size" \
 		"$(fcpmem_stat pmem0 dax) $(($(cat /sys/block/pmem0/size) / 2048))" "1 126"
-	mkfs_for ext4 >/dev/null 2>&1
+	mkfs_dax ext4 "$dev" >/dev/null 2>&1
 	check "misaligned region: mount -o dax works" mount -o dax $dev "$mnt"
 	umount "$mnt" 2>/dev/null
 	fcpmem_unload

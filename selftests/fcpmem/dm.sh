@@ -22,8 +22,6 @@
 
 mnt=$FCPMEM_TMP/mnt
 mkdir -p "$mnt"
-kmaj=$(uname -r | cut -d. -f1)
-kmin=$(uname -r | cut -d. -f2)
 # No udev in the test VM: libdevmapper makes the /dev/mapper nodes itself.
 export DM_DISABLE_UDEV=1
 dm_names="fcpmem_lin fcpmem_str"
@@ -74,19 +72,6 @@ dm_create() {
 	wait_dev "$dev"
 }
 
-mkfs_for() {
-	case $1 in
-	ext4)
-		mkfs.ext4 -F -q -b 4096 "$dev" ;;
-	xfs)
-		# Before 6.2 xfs refuses DAX together with reflink.
-		if [ "$kmaj" -eq 6 ] && [ "$kmin" -lt 2 ]; then
-			mkfs.xfs -f -q -m reflink=0 "$dev"
-		else
-			mkfs.xfs -f -q "$dev"
-		fi ;;
-	esac
-}
 
 fio_args="--filename=$mnt/fio.v --ioengine=psync --rw=randwrite --bs=4k --overwrite=1
 	--size=8M --verify=crc32c --do_verify=1 --verify_fatal=1"
@@ -101,7 +86,7 @@ flushes() {
 fs_round() {
 	name=$1
 	fs=$2
-	if ! mkfs_for "$fs" >"$FCPMEM_TMP/mkfs.out" 2>&1; then
+	if ! mkfs_dax "$fs" "$dev" >"$FCPMEM_TMP/mkfs.out" 2>&1; then
 		ktap_not_ok "$name $fs: mkfs"
 		sed 's/^/# /' "$FCPMEM_TMP/mkfs.out" | tail -n 10
 		return

@@ -144,3 +144,26 @@ except OSError as e:
     print("err", errno.errorcode.get(e.errno, str(e.errno)))
 PY
 }
+
+# mkfs_dax FS DEV: a file system that mounts -o dax on this kernel: ext4
+# with 4 KiB blocks (mkfs picks 1 KiB on small disks, and ext4 cannot do
+# DAX with them), xfs without reflink before 6.2, which refuses DAX with it.
+mkfs_dax() {
+	case $1 in
+	ext4)
+		mkfs.ext4 -F -q -b 4096 "$2" ;;
+	xfs)
+		_kv=$(uname -r)
+		_kmaj=${_kv%%.*}
+		_kmin=${_kv#*.}
+		_kmin=${_kmin%%.*}
+		if [ "$_kmaj" -lt 6 ] || { [ "$_kmaj" -eq 6 ] && [ "$_kmin" -lt 2 ]; }; then
+			mkfs.xfs -f -q -m reflink=0 "$2"
+		else
+			mkfs.xfs -f -q "$2"
+		fi ;;
+	*)
+		echo "mkfs_dax: no file system $1" >&2
+		return 1 ;;
+	esac
+}

@@ -15,8 +15,6 @@ mnt=$FCPMEM_TMP/mnt
 pool=$mnt/tx.pool
 ntx=600
 mkdir -p "$mnt"
-kmaj=$(uname -r | cut -d. -f1)
-kmin=$(uname -r | cut -d. -f2)
 # The answer must come from the mapping, never from the environment.
 unset PMEM_IS_PMEM_FORCE PMEMOBJ_CONF
 
@@ -28,20 +26,6 @@ for t in pmempool "$FCPMEM_BIN/pmdk_tx"; do
 	fi
 done
 
-mkfs_for() {
-	case $1 in
-	ext4)
-		# 1 KiB blocks (mkfs's choice for small disks) cannot do DAX.
-		mkfs.ext4 -F -q -b 4096 $dev ;;
-	xfs)
-		# Before 6.2 xfs refuses DAX together with reflink.
-		if [ "$kmaj" -eq 6 ] && [ "$kmin" -lt 2 ]; then
-			mkfs.xfs -f -q -m reflink=0 $dev
-		else
-			mkfs.xfs -f -q $dev
-		fi ;;
-	esac
-}
 
 # is_pmem FILE EXPECTED DESC: pmem_map_file()'s verdict on FILE.
 is_pmem() {
@@ -75,7 +59,7 @@ fi
 
 for fs in ext4 xfs; do
 	modprobe $fs 2>/dev/null
-	if ! mkfs_for $fs >"$FCPMEM_TMP/mkfs.out" 2>&1 ||
+	if ! mkfs_dax $fs "$dev" >"$FCPMEM_TMP/mkfs.out" 2>&1 ||
 	   ! mount -o dax $dev "$mnt" 2>"$FCPMEM_TMP/mount.err"; then
 		ktap_not_ok "$fs: mkfs and mount -o dax"
 		sed 's/^/# /' "$FCPMEM_TMP/mkfs.out" "$FCPMEM_TMP/mount.err"
