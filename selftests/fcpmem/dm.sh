@@ -128,13 +128,7 @@ fs_round() {
 	sum=$(cat "$mnt/f" "$mnt/fio.v" | sha256sum | cut -d' ' -f1)
 	umount "$mnt"
 
-	if rmmod fcpmem >"$FCPMEM_TMP/rmmod.out" 2>&1 ||
-	   ! fcpmem_loaded || ! grep -qi "in use\|busy" "$FCPMEM_TMP/rmmod.out"; then
-		ktap_not_ok "$name $fs: rmmod refused while a table member"
-		sed 's/^/# /' "$FCPMEM_TMP/rmmod.out"
-	else
-		ktap_ok "$name $fs: rmmod refused while a table member"
-	fi
+	expect_rmmod_refused "$name $fs: rmmod refused while a table member"
 	if ! dmsetup remove "$name"; then
 		ktap_not_ok "$name $fs: dmsetup remove"
 		return

@@ -167,3 +167,16 @@ mkfs_dax() {
 		return 1 ;;
 	esac
 }
+
+# expect_rmmod_refused DESC: rmmod fcpmem must fail with "in use" (or
+# "busy") and leave the module loaded, as it must while a dm table, an
+# nvmet namespace or a mount holds a disk.
+expect_rmmod_refused() {
+	if rmmod fcpmem >"$FCPMEM_TMP/rmmod.out" 2>&1 ||
+	   ! fcpmem_loaded || ! grep -qi "in use\|busy" "$FCPMEM_TMP/rmmod.out"; then
+		ktap_not_ok "$1"
+		sed 's/^/# /' "$FCPMEM_TMP/rmmod.out"
+	else
+		ktap_ok "$1"
+	fi
+}

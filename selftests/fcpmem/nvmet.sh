@@ -45,17 +45,7 @@ fi
 check "nvmet subsystem with /dev/pmem0 as namespace 1" \
 	nvmet_subsys_create /dev/pmem0
 
-# rmmod_refused WHAT: rmmod fcpmem must fail with "in use", and leave it.
-rmmod_refused() {
-	if rmmod fcpmem >"$FCPMEM_TMP/rmmod.out" 2>&1 ||
-	   ! fcpmem_loaded || ! grep -qi "in use\|busy" "$FCPMEM_TMP/rmmod.out"; then
-		ktap_not_ok "rmmod fcpmem refused $1"
-		sed 's/^/# /' "$FCPMEM_TMP/rmmod.out"
-	else
-		ktap_ok "rmmod fcpmem refused $1"
-	fi
-}
-rmmod_refused "while pmem0 is an enabled nvmet namespace"
+expect_rmmod_refused "rmmod fcpmem refused while pmem0 is an enabled nvmet namespace"
 
 COUNTERS="nvmet_counters pmem0"
 size=$(($(cat /sys/block/pmem0/size) * 512))
@@ -90,7 +80,7 @@ over() {
 		$(($(cat "/sys/block/${dev#/dev/}/size") * 512)) "$size"
 	fabric_io "$tr" "$dev"
 	ktap_diag "$tr: $fabric_fig"
-	rmmod_refused "while $dev is connected over $tr"
+	expect_rmmod_refused "rmmod fcpmem refused while $dev is connected over $tr"
 }
 
 # nvme-loop: Debian's 6.1 is built without CONFIG_NVME_TARGET_LOOP.
