@@ -198,3 +198,34 @@ expect_rmmod_refused() {
 		ktap_ok "$1"
 	fi
 }
+
+# kmemleak, on a kernel built with it (the debug kernel of
+# tools/debug-kernel; Debian's kernels have no such file, and then both
+# helpers do nothing). kmemleak_clear forgets what a scan reports now,
+# the kernel's own boot-time objects included ("clear" only acts on
+# objects a scan has reported already); kmemleak_report prints the
+# first lines of each object reported since, as TAP diagnostics, and
+# fails when there is one. An object is reported only once it is older
+# than 5 s and two scans in a row found it unreferenced (the first scan
+# only records its checksum), hence the wait and the two scans.
+FCPMEM_KMEMLEAK=/sys/kernel/debug/kmemleak
+
+kmemleak_clear() {
+	[ -w "$FCPMEM_KMEMLEAK" ] || return 0
+	echo scan >"$FCPMEM_KMEMLEAK"
+	echo scan >"$FCPMEM_KMEMLEAK"
+	echo clear >"$FCPMEM_KMEMLEAK"
+}
+
+kmemleak_report() {
+	[ -w "$FCPMEM_KMEMLEAK" ] || return 0
+	sleep 6
+	echo scan >"$FCPMEM_KMEMLEAK"
+	echo scan >"$FCPMEM_KMEMLEAK"
+	cat "$FCPMEM_KMEMLEAK" >"$FCPMEM_TMP/kmemleak.out"
+	echo clear >"$FCPMEM_KMEMLEAK"
+	[ -s "$FCPMEM_TMP/kmemleak.out" ] || return 0
+	echo "# kmemleak: $(grep -c '^unreferenced object' "$FCPMEM_TMP/kmemleak.out") unreferenced objects"
+	head -n 40 "$FCPMEM_TMP/kmemleak.out" | sed 's/^/# /'
+	return 1
+}

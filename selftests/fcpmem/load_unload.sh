@@ -46,6 +46,15 @@ else
 	ktap_not_ok "$cycles load/unload cycles"
 	ktap_diag "$bad"
 fi
+# On a kernel with kmemleak: the cycles left nothing allocated.
+if [ -w "$FCPMEM_KMEMLEAK" ]; then
+	if kmemleak_report >"$FCPMEM_TMP/leaks.out"; then
+		ktap_ok "kmemleak: nothing leaked by $cycles load/unload cycles"
+	else
+		ktap_not_ok "kmemleak: $cycles load/unload cycles leaked"
+		cat "$FCPMEM_TMP/leaks.out"
+	fi
+fi
 
 fcpmem_load
 expect_eq "disks named pmem0..pmem$((regions - 1))" "disks" \
