@@ -94,17 +94,31 @@ fcpmem_unload() {
 # A line of our own in the kernel log, not a line count: once the log
 # buffer is full, old lines drop out and a count points past the end
 # (late in the suite, writecache.sh saw no dm message that was there).
+# An optional NAME keeps a mark of its own, so a runner's mark around a
+# whole test survives the test's own unnamed marks.
 dmesg_mark() {
 	read -r _up _ </proc/uptime
 	_mark_n=$((${_mark_n:-0} + 1))
-	_mark="selftest-mark $$.$_up.$_mark_n"
+	_mark="selftest-mark ${1:+$1 }$$.$_up.$_mark_n"
 	echo "$_mark" >/dev/kmsg
-	echo "$_mark" >"$FCPMEM_TMP/dmesg.mark"
+	echo "$_mark" >"$FCPMEM_TMP/dmesg.mark${1:+.$1}"
 }
 
+# dmesg_since_mark [NAME]
 dmesg_since_mark() {
-	read -r _mark <"$FCPMEM_TMP/dmesg.mark"
+	read -r _mark <"$FCPMEM_TMP/dmesg.mark${1:+.$1}"
 	dmesg | awk -v m="$_mark" 'f; index($0, m) { f = 1 }'
+}
+
+# kernel_report_since NAME [LINES]: the first kernel report (tools/vm/run's
+# list of bug, warning and checker lines, /run/fcpmem/kernel-bad) printed
+# since dmesg_mark NAME, as TAP comments with LINES (14) lines after it.
+# Returns 1 when there is none, or when the guest has no such list.
+kernel_report_since() {
+	[ -r /run/fcpmem/kernel-bad ] || return 1
+	dmesg_since_mark "$1" >"$FCPMEM_TMP/since.$1"
+	grep -q -E -f /run/fcpmem/kernel-bad "$FCPMEM_TMP/since.$1" || return 1
+	grep -E -A"${2:-14}" -m1 -f /run/fcpmem/kernel-bad "$FCPMEM_TMP/since.$1" | sed 's/^/# /'
 }
 
 # fcpmem_stat DISK NAME: one of the driver's counters

@@ -15,15 +15,13 @@ tests=${*:-"load_unload.sh bad_input.sh bad_io.sh io_edges.sh integrity.sh flush
 
 echo "# kernel $(uname -r), $(nproc) cpus, $(grep -c 'Persistent Memory (legacy)' /proc/iomem) legacy pmem regions"
 rc=0
-# kmemleak (debug kernel only): what boot left is not ours.
-FCPMEM_TOP=$(cd "$here/../.." && pwd)
 . "$here/lib.sh"
+# kmemleak (debug kernel only): what boot left is not ours.
 kmemleak_clear
 for t in $tests; do
 	echo "# ---- $t"
 	start=$(date +%s)
-	mark="run_tests mark $t $$.$start"
-	echo "$mark" >/dev/kmsg
+	dmesg_mark run_tests
 	if ! sh "$here/$t"; then
 		rc=1
 	fi
@@ -36,11 +34,9 @@ for t in $tests; do
 	# A kernel report (tools/vm/run's list, debug kernel checkers
 	# included) fails the run anyway; here it gets its test's name and
 	# its first lines.
-	if [ -r /run/fcpmem/kernel-bad ] &&
-	   dmesg | awk -v m="$mark" 'f; index($0, m) { f = 1 }' >"$FCPMEM_TMP/since" &&
-	   grep -q -E -f /run/fcpmem/kernel-bad "$FCPMEM_TMP/since"; then
+	if kernel_report_since run_tests >"$FCPMEM_TMP/report"; then
 		echo "not ok - kernel report during $t"
-		grep -E -A14 -m1 -f /run/fcpmem/kernel-bad "$FCPMEM_TMP/since" | sed 's/^/# /'
+		cat "$FCPMEM_TMP/report"
 		rc=1
 	fi
 	if ! kmemleak_report; then
