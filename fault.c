@@ -82,9 +82,13 @@ bool fcpmem_fault(const char *site)
 	if (!should_fail(&fcpmem_fault_attr, 1))
 		return false;
 	fcpmem_fault_failed++;
-	pr_info("fault injection: failing %s (call %u) on region [mem %#llx-%#llx]\n",
-		site, fcpmem_fault_calls, (u64)fcpmem_fault_start,
-		(u64)(fcpmem_fault_start + fcpmem_fault_size - 1));
+	if (!fcpmem_fault_size)		/* parsing parameters */
+		pr_info("fault injection: failing %s (call %u) before any region\n",
+			site, fcpmem_fault_calls);
+	else
+		pr_info("fault injection: failing %s (call %u) on region [mem %#llx-%#llx]\n",
+			site, fcpmem_fault_calls, (u64)fcpmem_fault_start,
+			(u64)(fcpmem_fault_start + fcpmem_fault_size - 1));
 	return true;
 }
 

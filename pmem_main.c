@@ -151,7 +151,8 @@ static int fcpmem_regions_set(const char *val, const struct kernel_param *kp)
 		       sizeof(fcpmem_param_regions_str) - 1);
 		return -EINVAL;
 	}
-	buf = kstrdup(val, GFP_KERNEL);
+	/* fail_load= acts here only when given before regions= */
+	buf = fcpmem_fault("kstrdup") ? NULL : kstrdup(val, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
 

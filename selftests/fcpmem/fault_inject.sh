@@ -9,7 +9,8 @@
 # disks, platform devices, /proc/iomem claim), and a plain load finds the
 # data written before the sweep intact. Three calls are not fatal (struct
 # pages for DAX, the timing buffer, the badblocks file): the load must go
-# on without them and say so. One more sweep with dax=0 reaches memremap.
+# on without them and say so. One more sweep with dax=0 reaches memremap,
+# and one load with regions= the copy of its value.
 # At the end, on a kernel with kmemleak, nothing the loads allocated may
 # be left unreferenced.
 #
@@ -21,7 +22,7 @@
 # Distinct calls failed by the sweeps below, as of this test's writing;
 # fewer means an error path nothing reaches any more, or a call site gone
 # without this number following it.
-sites_min=15
+sites_min=16
 
 if ! modinfo -F parm "$FCPMEM_KO" 2>/dev/null | grep -q '^fail_load:'; then
 	ktap_skip "fault injection: $(uname -r) has no CONFIG_FAULT_INJECTION, fcpmem has no fail_load= (run it on the debug kernel, tools/debug-kernel)"
@@ -182,6 +183,33 @@ sweep "dax=1"
 # calls before it are the same, so stop once it has failed.
 stop=memremap
 sweep "dax=0" dax=0
+
+# regions= is parsed before fcpmem_init() runs, and copies its value:
+# fail_load= given first reaches that call as call 1. The kernel's own
+# line names the parameter (its wording is "invalid", for any error).
+first=$(grep -m1 'Persistent Memory (legacy)' /proc/iomem | cut -d' ' -f1)
+regions="$(( (0x${first#*-} - 0x${first%-*} + 1) >> 20 ))M@0x${first%-*}"
+dmesg_mark
+insmod "$FCPMEM_KO" fail_load=1,100,0,1 regions=$regions >"$FCPMEM_TMP/insmod.out" 2>&1
+rc=$?
+loads=$((loads + 1))
+dmesg_since_mark >"$FCPMEM_TMP/dmesg.out"
+why=
+[ $rc -ne 0 ] || why="insmod succeeded;"
+grep -q 'fault injection: failing kstrdup (call 1) before any region' "$FCPMEM_TMP/dmesg.out" ||
+	why="$why no 'failing kstrdup (call 1)' in dmesg;"
+grep -q "invalid for parameter .regions'" "$FCPMEM_TMP/dmesg.out" ||
+	why="$why dmesg does not name regions=;"
+fcpmem_unload
+why="$why$(leftovers)"
+if [ -z "$why" ]; then
+	ktap_ok "fail_load=1,100,0,1 regions=$regions: kstrdup fails, insmod refused, nothing left"
+	sites="${sites}kstrdup "
+else
+	ktap_not_ok "fail_load=1,100,0,1 regions=$regions: kstrdup"
+	ktap_diag "$why"
+	grep -v selftest-mark "$FCPMEM_TMP/dmesg.out" | tail -n 15 | sed 's/^/# /'
+fi
 
 n_sites=$(echo $sites | wc -w)
 ktap_diag "$n_sites distinct calls failed in $loads loads:$sites"
