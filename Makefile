@@ -64,8 +64,16 @@ check-vm: deps ## VM half: selftests in QEMU on every kernel
 check-crash: deps ## power-cut test, 20 kills per kernel (check runs 3)
 	@$(TOP)/tools/check crash
 
+.PHONY: debug-kernel check-debug
+debug-kernel: ## build the debug kernel (KASAN, lockdep, kmemleak, UBSAN, fault injection) into /var/cache/fcpmem; a no-op when built
+	@$(TOP)/tools/deps debug
+	@$(TOP)/tools/debug-kernel/build
+
+check-debug: deps debug-kernel ## the whole VM suite on the debug kernel: any KASAN, lockdep, UBSAN, kmemleak report fails it
+	@$(TOP)/tools/debug-kernel/check
+
 .PHONY: check-xfstests-dax
-check-xfstests-dax: deps ## fstests' dax group, ext4 and xfs, -o dax on fcpmem, newest kernel (make check's lane, off there for now)
+check-xfstests-dax: deps ## fstests' dax group, ext4 and xfs, -o dax on fcpmem, newest kernel (make check's lane, alone)
 	@$(TOP)/tools/xfstests/build >/dev/null && \
 		$(TOP)/tools/xfstests/run --expected dax $$($(TOP)/tools/kernels newest) -g dax
 

@@ -20,12 +20,13 @@ for i in $(seq 1 $cycles); do
 		bad="insmod failed in cycle $i"
 		break
 	fi
-	disks=$(fcpmem_disks | tr '\n' ' ')
-	sizes=""
-	for d in $disks; do
-		sizes="$sizes$(cat /sys/block/$d/size) "
+	# Builtins only in this loop: see fcpmem_loaded() in lib.sh.
+	disks="" sizes="" n=0
+	for d in $(fcpmem_disks); do
+		read -r sz </sys/block/$d/size
+		disks="$disks$d " sizes="$sizes$sz " n=$((n + 1))
 	done
-	if [ "$(echo $disks | wc -w)" != "$regions" ] || [ "$sizes" != "$want_sizes" ]; then
+	if [ "$n" != "$regions" ] || [ "$sizes" != "$want_sizes" ]; then
 		bad="cycle $i: disks '$disks' sizes '$sizes', want $regions disks of '$want_sizes'"
 		rmmod fcpmem
 		break
@@ -34,7 +35,7 @@ for i in $(seq 1 $cycles); do
 		bad="rmmod failed in cycle $i"
 		break
 	fi
-	if fcpmem_loaded || grep -q fcpmem /proc/iomem || [ -n "$(fcpmem_disks)" ]; then
+	if fcpmem_loaded || fcpmem_in_iomem || [ -n "$(fcpmem_disks)" ]; then
 		bad="cycle $i: leftovers after rmmod"
 		break
 	fi
@@ -44,6 +45,15 @@ if [ -z "$bad" ]; then
 else
 	ktap_not_ok "$cycles load/unload cycles"
 	ktap_diag "$bad"
+fi
+# On a kernel with kmemleak: the cycles left nothing allocated.
+if [ -w "$FCPMEM_KMEMLEAK" ]; then
+	if kmemleak_report >"$FCPMEM_TMP/leaks.out"; then
+		ktap_ok "kmemleak: nothing leaked by $cycles load/unload cycles"
+	else
+		ktap_not_ok "kmemleak: $cycles load/unload cycles leaked"
+		cat "$FCPMEM_TMP/leaks.out"
+	fi
 fi
 
 fcpmem_load

@@ -15,9 +15,15 @@ tests=${*:-"load_unload.sh bad_input.sh bad_io.sh io_edges.sh integrity.sh flush
 
 echo "# kernel $(uname -r), $(nproc) cpus, $(grep -c 'Persistent Memory (legacy)' /proc/iomem) legacy pmem regions"
 rc=0
+# kmemleak (debug kernel only): what boot left is not ours.
+FCPMEM_TOP=$(cd "$here/../.." && pwd)
+. "$here/lib.sh"
+kmemleak_clear
 for t in $tests; do
 	echo "# ---- $t"
 	start=$(date +%s)
+	mark="run_tests mark $t $$.$start"
+	echo "$mark" >/dev/kmsg
 	if ! sh "$here/$t"; then
 		rc=1
 	fi
@@ -25,6 +31,20 @@ for t in $tests; do
 	if grep -q '^fcpmem ' /proc/modules; then
 		echo "not ok - $t left fcpmem loaded"
 		rmmod fcpmem || true
+		rc=1
+	fi
+	# A kernel report (tools/vm/run's list, debug kernel checkers
+	# included) fails the run anyway; here it gets its test's name and
+	# its first lines.
+	if [ -r /run/fcpmem/kernel-bad ] &&
+	   dmesg | awk -v m="$mark" 'f; index($0, m) { f = 1 }' >"$FCPMEM_TMP/since" &&
+	   grep -q -E -f /run/fcpmem/kernel-bad "$FCPMEM_TMP/since"; then
+		echo "not ok - kernel report during $t"
+		grep -E -A14 -m1 -f /run/fcpmem/kernel-bad "$FCPMEM_TMP/since" | sed 's/^/# /'
+		rc=1
+	fi
+	if ! kmemleak_report; then
+		echo "not ok - kmemleak: $t leaked memory (above)"
 		rc=1
 	fi
 	echo "# ---- $t: $(($(date +%s) - start)) s"
