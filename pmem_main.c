@@ -954,7 +954,11 @@ static struct fcpmem_device *fcpmem_device_create(unsigned int id,
 			goto out_put_disk;
 	}
 
-	/* point of no return: the disk is visible once added */
+	/*
+	 * Point of no return: the disk is visible once added. Its partition
+	 * scan waits for fcpmem_init() to succeed (compat.h says why).
+	 */
+	fcpmem_compat_hold_part_scan(disk);
 	ret = fcpmem_step("device_add_disk") ? -ENOMEM :
 	      device_add_disk(&pd->pdev->dev, disk, fcpmem_attr_groups);
 	if (ret)
@@ -1077,6 +1081,9 @@ static int __init fcpmem_init(void)
 		fcpmem_devs[i] = pd;
 		fcpmem_nr_devs = i + 1;
 	}
+	/* Nothing fails from here on: the disks may be opened. */
+	for (i = 0; i < fcpmem_nr_devs; i++)
+		fcpmem_compat_scan_partitions(fcpmem_devs[i]->disk);
 	fcpmem_fault_loaded();
 	return 0;
 
