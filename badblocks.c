@@ -106,7 +106,8 @@ void fcpmem_bb_publish(struct fcpmem_device *pd)
 {
 	struct kernfs_node *kn;
 
-	kn = sysfs_get_dirent(disk_to_dev(pd->disk)->kobj.sd, "badblocks");
+	kn = fcpmem_step("sysfs_get_dirent") ? NULL :
+	     sysfs_get_dirent(disk_to_dev(pd->disk)->kobj.sd, "badblocks");
 	if (!kn) {
 		dev_warn(&pd->pdev->dev,
 			 "%s: badblocks file not found: poll() on it will not wake, read it periodically instead\n",

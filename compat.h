@@ -13,6 +13,7 @@
 #include <linux/bio.h>
 #include <linux/blkdev.h>
 #include <linux/err.h>
+#include <linux/file.h>
 #include <linux/mm.h>
 #include <linux/uaccess.h>
 #include <linux/uio.h>
@@ -79,6 +80,51 @@ fcpmem_compat_alloc_disk(int node, const struct fcpmem_queue_cfg *cfg)
 	if (cfg->dax)
 		blk_queue_flag_set(QUEUE_FLAG_DAX, q);
 	return disk;
+}
+
+#endif
+
+/*
+ * 6.9: the partition scan that device_add_disk() runs opens the disk as a
+ * file, and the last fput() of a user task is deferred to its return to
+ * user space. For insmod that is after a failed init has freed the
+ * module: the release then calls through our freed block_device_operations
+ * (KASAN: vmalloc-out-of-bounds in blkdev_put_whole, found by
+ * fault_inject.sh failing the second region's setup). So the disks are
+ * added with the scan held back, and scanned once init can no longer fail,
+ * the way add_disk would (the deferred fput then finds the module live).
+ * Before 6.9 the scan closes the disk before add_disk returns.
+ */
+#if FCPMEM_SINCE(6, 9)
+
+static inline void fcpmem_compat_hold_part_scan(struct gendisk *disk)
+{
+	set_bit(GD_SUPPRESS_PART_SCAN, &disk->state);
+}
+
+static inline void fcpmem_compat_scan_partitions(struct gendisk *disk)
+{
+	struct file *file;
+
+	clear_bit(GD_SUPPRESS_PART_SCAN, &disk->state);
+	if (!disk_has_partscan(disk))
+		return;
+	/* The first open of a disk with this bit set reads its table. */
+	set_bit(GD_NEED_PART_SCAN, &disk->state);
+	file = bdev_file_open_by_dev(disk_devt(disk), BLK_OPEN_READ, NULL, NULL);
+	if (!IS_ERR(file))
+		fput(file);
+	clear_bit(GD_NEED_PART_SCAN, &disk->state);
+}
+
+#else
+
+static inline void fcpmem_compat_hold_part_scan(struct gendisk *disk)
+{
+}
+
+static inline void fcpmem_compat_scan_partitions(struct gendisk *disk)
+{
 }
 
 #endif

@@ -215,7 +215,8 @@ void *fcpmem_dax_map(struct fcpmem_device *pd)
 	pd->pgmap.type = MEMORY_DEVICE_FS_DAX;
 	pd->pgmap.ops = &fcpmem_pagemap_ops;
 	pd->pgmap.owner = pd;
-	addr = memremap_pages(&pd->pgmap, dev_to_node(dev));
+	addr = fcpmem_step("memremap_pages") ? ERR_PTR(-ENOMEM) :
+	       memremap_pages(&pd->pgmap, dev_to_node(dev));
 	if (IS_ERR(addr)) {
 		dev_warn(dev, "cannot create struct pages for [mem %#llx-%#llx]: %ld; serving the same range without DAX\n",
 			 (u64)pd->phys, (u64)end - 1, PTR_ERR(addr));
@@ -256,7 +257,8 @@ int fcpmem_dax_attach(struct fcpmem_device *pd)
 	struct dax_device *dax_dev;
 	int ret;
 
-	dax_dev = alloc_dax(pd, &fcpmem_dax_ops);
+	dax_dev = fcpmem_step("alloc_dax") ? ERR_PTR(-ENOMEM) :
+		  alloc_dax(pd, &fcpmem_dax_ops);
 	if (IS_ERR(dax_dev))
 		return PTR_ERR(dax_dev);
 	/* File writes through the DAX core must not leave dirty lines. */
@@ -265,7 +267,8 @@ int fcpmem_dax_attach(struct fcpmem_device *pd)
 	set_dax_nomc(dax_dev);
 	/* No flush is needed beyond the CPU's: MAP_SYNC is allowed. */
 	set_dax_synchronous(dax_dev);
-	ret = dax_add_host(dax_dev, pd->disk);
+	ret = fcpmem_step("dax_add_host") ? -ENOMEM :
+	      dax_add_host(dax_dev, pd->disk);
 	if (ret)
 		goto out_put_dax;
 	/*

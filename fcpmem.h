@@ -80,6 +80,7 @@ struct fcpmem_device {
 };
 
 /* pmem_main.c */
+bool fcpmem_step(const char *call);
 void fcpmem_write_pmem(struct fcpmem_device *pd, u64 off, const void *buf,
 		       unsigned int len);
 

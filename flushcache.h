@@ -32,6 +32,7 @@
 #include <linux/timekeeping.h>
 #include <linux/uaccess.h>
 #include "compat.h"
+#include "fault.h"
 #endif
 
 struct iov_iter;
@@ -249,6 +250,8 @@ static inline u64 fcpmem_clock_ns(void)
  */
 static inline void *fcpmem_scratch_alloc(size_t n)
 {
+	if (fcpmem_fault("__get_free_pages"))
+		return NULL;
 	return (void *)__get_free_pages(GFP_KERNEL | __GFP_NOWARN,
 					get_order(n));
 }

@@ -25,6 +25,7 @@
 #include <linux/uaccess.h>
 
 #include "compat.h"
+#include "fault.h"
 #include "fcpmem.h"
 #include "flushcache.h"
 
@@ -45,6 +46,26 @@ static bool fcpmem_param_dax = true;
 
 static struct fcpmem_device *fcpmem_devs[FCPMEM_MAX_REGIONS];
 static unsigned int fcpmem_nr_devs;
+
+/*
+ * The fallible call the load is at, for the one message that says why a
+ * load failed: many of those calls fail silently (allocations), and one
+ * line naming the call and the region beats one per call site.
+ */
+static const char *fcpmem_load_step;
+
+/**
+ * fcpmem_step() - note the fallible call the load path makes next
+ * @call: the call, e.g. "alloc_percpu"
+ *
+ * Return: true when fault injection (fault.c) fails the call: do not make
+ * it, return its error. Always false without CONFIG_FAULT_INJECTION.
+ */
+bool fcpmem_step(const char *call)
+{
+	fcpmem_load_step = call;
+	return fcpmem_fault(call);
+}
 
 /*
  * memparse() without its silent wrap-around: digits worth 2^64 or more, or
@@ -130,7 +151,8 @@ static int fcpmem_regions_set(const char *val, const struct kernel_param *kp)
 		       sizeof(fcpmem_param_regions_str) - 1);
 		return -EINVAL;
 	}
-	buf = kstrdup(val, GFP_KERNEL);
+	/* fail_load= acts here only when given before regions= */
+	buf = fcpmem_fault("kstrdup") ? NULL : kstrdup(val, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
 
@@ -817,7 +839,8 @@ static int fcpmem_map(struct fcpmem_device *pd)
 		 * Write-back, like the in-tree driver: the copy routines, not
 		 * the memory type, make writes durable, and reads stay fast.
 		 */
-		addr = memremap(pd->phys, pd->size, MEMREMAP_WB);
+		addr = fcpmem_step("memremap") ? NULL :
+		       memremap(pd->phys, pd->size, MEMREMAP_WB);
 		if (!addr) {
 			dev_err(&pd->pdev->dev,
 				"cannot map [mem %pa+%#llx] write-back\n",
@@ -847,25 +870,29 @@ static struct fcpmem_device *fcpmem_device_create(unsigned int id,
 	struct gendisk *disk;
 	int ret;
 
+	fcpmem_fault_region(r->start, r->size);
 	/* Read on every bio: on the node of the memory it describes. */
-	pd = kzalloc_node(sizeof(*pd), GFP_KERNEL, node);
+	pd = fcpmem_step("kzalloc_node") ? NULL :
+	     kzalloc_node(sizeof(*pd), GFP_KERNEL, node);
 	if (!pd)
 		return ERR_PTR(-ENOMEM);
 	pd->id = id;
 	pd->phys = r->start;
 	pd->size = r->size;
 
-	pd->stats = alloc_percpu(struct fcpmem_stats);
+	pd->stats = fcpmem_step("alloc_percpu") ? NULL :
+		    alloc_percpu(struct fcpmem_stats);
 	if (!pd->stats) {
 		ret = -ENOMEM;
 		goto out_free_dev;
 	}
 
-	ret = fcpmem_bb_init(pd);
+	ret = fcpmem_step("badblocks_init") ? -ENOMEM : fcpmem_bb_init(pd);
 	if (ret)
 		goto out_free_stats;
 
-	pd->pdev = platform_device_alloc(KBUILD_MODNAME, id);
+	pd->pdev = fcpmem_step("platform_device_alloc") ? NULL :
+		   platform_device_alloc(KBUILD_MODNAME, id);
 	if (!pd->pdev) {
 		ret = -ENOMEM;
 		goto out_bb_exit;
@@ -875,12 +902,10 @@ static struct fcpmem_device *fcpmem_device_create(unsigned int id,
 	 * here, and sysfs shows numa_node only if it is set by then.
 	 */
 	set_dev_node(&pd->pdev->dev, node);
-	ret = platform_device_add(pd->pdev);
-	if (ret) {
-		pr_err("region [mem %pa+%#llx]: cannot register platform device: %d\n",
-		       &pd->phys, pd->size, ret);
+	ret = fcpmem_step("platform_device_add") ? -ENOMEM :
+	      platform_device_add(pd->pdev);
+	if (ret)
 		goto out_put_pdev;
-	}
 
 	/*
 	 * Claim first, map second: a busy region must fail before we create
@@ -888,7 +913,8 @@ static struct fcpmem_device *fcpmem_device_create(unsigned int id,
 	 * is the whole region, so nobody else takes the unused edges.
 	 */
 	snprintf(pd->res_name, sizeof(pd->res_name), KBUILD_MODNAME ".%u", id);
-	pd->res = request_mem_region(r->start, r->size, pd->res_name);
+	pd->res = fcpmem_step("request_mem_region") ? NULL :
+		  request_mem_region(r->start, r->size, pd->res_name);
 	if (!pd->res) {
 		fcpmem_explain_busy(r);
 		ret = -EBUSY;
@@ -903,7 +929,8 @@ static struct fcpmem_device *fcpmem_device_create(unsigned int id,
 	fcpmem_flushcache_tune(pd->virt, pd->size);
 
 	cfg.dax = pd->dax;
-	disk = fcpmem_compat_alloc_disk(node, &cfg);
+	disk = fcpmem_step("alloc_disk") ? ERR_PTR(-ENOMEM) :
+	       fcpmem_compat_alloc_disk(node, &cfg);
 	if (IS_ERR(disk)) {
 		ret = PTR_ERR(disk);
 		goto out_unmap;
@@ -913,7 +940,8 @@ static struct fcpmem_device *fcpmem_device_create(unsigned int id,
 	disk->private_data = pd;
 	/* disk->bb stays NULL: badblocks.c shows the list, see there. */
 	set_capacity(disk, pd->size >> SECTOR_SHIFT);
-	ret = fcpmem_pick_name(disk, next_name);
+	ret = fcpmem_step("disk_name") ? -EBUSY :
+	      fcpmem_pick_name(disk, next_name);
 	if (ret) {
 		dev_err(&pd->pdev->dev, "no free disk name with prefix '%s'\n",
 			fcpmem_param_prefix);
@@ -926,13 +954,15 @@ static struct fcpmem_device *fcpmem_device_create(unsigned int id,
 			goto out_put_disk;
 	}
 
-	/* point of no return: the disk is visible once added */
-	ret = device_add_disk(&pd->pdev->dev, disk, fcpmem_attr_groups);
-	if (ret) {
-		dev_err(&pd->pdev->dev, "cannot add disk %s: %d\n",
-			disk->disk_name, ret);
+	/*
+	 * Point of no return: the disk is visible once added. Its partition
+	 * scan waits for fcpmem_init() to succeed (compat.h says why).
+	 */
+	fcpmem_compat_hold_part_scan(disk);
+	ret = fcpmem_step("device_add_disk") ? -ENOMEM :
+	      device_add_disk(&pd->pdev->dev, disk, fcpmem_attr_groups);
+	if (ret)
 		goto out_dax_detach;
-	}
 	fcpmem_bb_publish(pd);
 
 	dev_info(&pd->pdev->dev,
@@ -1051,11 +1081,18 @@ static int __init fcpmem_init(void)
 		fcpmem_devs[i] = pd;
 		fcpmem_nr_devs = i + 1;
 	}
+	/* Nothing fails from here on: the disks may be opened. */
+	for (i = 0; i < fcpmem_nr_devs; i++)
+		fcpmem_compat_scan_partitions(fcpmem_devs[i]->disk);
+	fcpmem_fault_loaded();
 	return 0;
 
 out_destroy:
 	while (fcpmem_nr_devs)
 		fcpmem_device_destroy(fcpmem_devs[--fcpmem_nr_devs]);
+	pr_err("region [mem %#llx-%#llx]: %s failed: %pe; load aborted, nothing left claimed, mapped or registered\n",
+	       (u64)ranges[i].start, (u64)(ranges[i].start + ranges[i].size - 1),
+	       fcpmem_load_step, ERR_PTR(ret));
 	return ret;
 }
 

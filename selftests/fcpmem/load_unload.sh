@@ -147,4 +147,27 @@ else
 	ktap_not_ok "default load"
 fi
 
+# A partition table is read at load, before anyone opens the disk (on
+# 6.9 and later fcpmem holds the scan back until every region is up, and
+# scans itself then: compat.h).
+if command -v sfdisk >/dev/null && fcpmem_load && wait_dev /dev/pmem0; then
+	echo ',64M' | sfdisk -q /dev/pmem0 >"$FCPMEM_TMP/sfdisk.out" 2>&1
+	fcpmem_unload
+	if fcpmem_load; then
+		if [ -e /sys/block/pmem0/pmem0p1 ]; then
+			ktap_ok "a partition table written before the unload is read at the load"
+		else
+			ktap_not_ok "a partition table written before the unload is read at the load: no pmem0p1"
+			sed 's/^/# /' "$FCPMEM_TMP/sfdisk.out"
+		fi
+		dd if=/dev/zero of=/dev/pmem0 bs=512 count=1 oflag=direct 2>/dev/null
+	else
+		ktap_not_ok "load with a partition table on pmem0"
+	fi
+	fcpmem_unload
+else
+	fcpmem_unload
+	ktap_skip "partition table read at load: no sfdisk, or fcpmem did not load"
+fi
+
 ktap_finish

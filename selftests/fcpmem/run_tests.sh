@@ -11,7 +11,7 @@
 cd "$(dirname "$0")" || exit 1
 here=$(pwd)
 
-tests=${*:-"load_unload.sh bad_input.sh bad_io.sh io_edges.sh integrity.sh flush_fua.sh dax.sh pmdk.sh layout.sh dm.sh badblocks.sh mf_race.sh mce.sh swap.sh fcpmemctl.sh stress.sh writecache.sh io_uring.sh nvmet.sh"}
+tests=${*:-"load_unload.sh bad_input.sh bad_io.sh io_edges.sh integrity.sh flush_fua.sh dax.sh pmdk.sh layout.sh dm.sh badblocks.sh mf_race.sh mce.sh swap.sh fcpmemctl.sh stress.sh writecache.sh io_uring.sh nvmet.sh fault_inject.sh"}
 
 echo "# kernel $(uname -r), $(nproc) cpus, $(grep -c 'Persistent Memory (legacy)' /proc/iomem) legacy pmem regions"
 rc=0
