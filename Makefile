@@ -73,7 +73,7 @@ check-debug: deps debug-kernel ## the whole VM suite on the debug kernel: any KA
 	@$(TOP)/tools/debug-kernel/check
 
 .PHONY: check-xfstests-dax
-check-xfstests-dax: deps ## fstests' dax group, ext4 and xfs, -o dax on fcpmem, newest kernel (make check's lane, alone)
+check-xfstests-dax: deps ## fstests' dax group, ext4 and xfs, -o dax on fcpmem, newest kernel (make check runs its ext4 half)
 	@$(TOP)/tools/xfstests/build >/dev/null && \
 		$(TOP)/tools/xfstests/run --expected dax $$($(TOP)/tools/kernels newest) -g dax
 
